@@ -1,0 +1,188 @@
+"""The fleet, bookings and their crew, and check-out/check-in records."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q
+from django.db.models.functions import Upper
+
+from dispatch.constraints import PostgresExclusionConstraint
+from portal.models import Membership, Organization
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = models.DateTimeField()
+
+
+class Aircraft(models.Model):
+    class Kind(models.TextChoices):
+        AIRPLANE = "airplane", "Airplane"
+        HELICOPTER = "helicopter", "Helicopter"
+        GLIDER = "glider", "Glider"
+        SIMULATOR = "simulator", "Simulator"
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        GROUNDED = "grounded", "Grounded"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aircraft")
+    registration = models.CharField(max_length=16, help_text="Tail number, for example C-GABC or N12345.")
+    aircraft_type = models.CharField("type", max_length=60, help_text="For example Cessna 172S.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.AIRPLANE)
+    home_base = models.CharField(max_length=8, blank=True, help_text="ICAO code, for example CYRO.")
+    hourly_rate = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.AVAILABLE)
+    grounded_reason = models.CharField(max_length=200, blank=True)
+    # The meters as of the last check-in: the floor for the next check-out.
+    hobbs = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
+    tach = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registration"]
+        verbose_name_plural = "aircraft"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "registration"],
+                name="aircraft_registration_unique_per_club",
+                violation_error_message="This club already has an aircraft with this registration.",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration=Upper("registration")), name="aircraft_registration_upper"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="available") | ~Q(grounded_reason=""),
+                name="aircraft_grounded_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(hourly_rate__gte=0), name="aircraft_rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.registration
+
+    @property
+    def is_grounded(self) -> bool:
+        return self.status == self.Status.GROUNDED
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        DISPATCHED = "dispatched", "Dispatched"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Purpose(models.TextChoices):
+        TRAINING = "training", "Training"
+        RENTAL = "rental", "Rental / private"
+        CHECKRIDE = "checkride", "Check ride"
+        INTRO = "intro", "Introductory flight"
+        MAINTENANCE = "maintenance", "Maintenance / ferry"
+        OTHER = "other", "Other"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="bookings")
+    aircraft = models.ForeignKey(Aircraft, on_delete=models.PROTECT, related_name="bookings")
+    # The stable identifier Wi-Flight knows this booking by (reservation <uid>@<domain>).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.RENTAL)
+    notes = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["organization", "start"], name="booking_org_start"),
+            models.Index(fields=["aircraft", "start", "end"], name="booking_aircraft_period"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="booking_ends_after_start"),
+            # Two racing dispatchers cannot both book one aircraft for overlapping times.
+            # '[)' makes back-to-back bookings (one ends 10:00, next starts 10:00) legal.
+            PostgresExclusionConstraint(
+                name="booking_aircraft_no_overlap",
+                expressions=[
+                    ("aircraft", RangeOperators.EQUAL),
+                    (TsTzRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                condition=~Q(status="cancelled"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aircraft} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def duration_hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+class BookingCrew(models.Model):
+    class Role(models.TextChoices):
+        PIC = "pic", "Pilot in command"
+        INSTRUCTOR = "instructor", "Instructor"
+        STUDENT = "student", "Student"
+        PASSENGER = "passenger", "Passenger"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="crew")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="crew_slots")
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        ordering = ["booking", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "membership"], name="crew_member_once_per_booking"),
+            models.UniqueConstraint(fields=["booking"], condition=Q(role="pic"), name="crew_one_pic_per_booking"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user.display_name} ({self.get_role_display()})"
+
+
+class Dispatch(models.Model):
+    """The check-out and check-in of one booking: who, when, and the meter readings."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="dispatch")
+    checked_out_at = models.DateTimeField()
+    checked_out_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    hobbs_out = models.DecimalField(max_digits=8, decimal_places=1)
+    tach_out = models.DecimalField(max_digits=8, decimal_places=1)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hobbs_in = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    tach_in = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    squawks = models.TextField(blank=True, max_length=4000)
+    correction_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(hobbs_in__isnull=True) | Q(hobbs_in__gte=F("hobbs_out")), name="dispatch_hobbs_forward"),
+            models.CheckConstraint(condition=Q(tach_in__isnull=True) | Q(tach_in__gte=F("tach_out")), name="dispatch_tach_forward"),
+            models.CheckConstraint(condition=Q(hobbs_out__gte=0) & Q(tach_out__gte=0), name="dispatch_readings_not_negative"),
+        ]
+
+    @property
+    def hobbs_hours(self) -> Decimal | None:
+        return None if self.hobbs_in is None else self.hobbs_in - self.hobbs_out
+
+    @property
+    def tach_hours(self) -> Decimal | None:
+        return None if self.tach_in is None else self.tach_in - self.tach_out

@@ -1,0 +1,143 @@
+"""Reads for the dispatch board and booking lists. Query counts do not grow with the data:
+the board is three queries whatever the size of the fleet or the schedule."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dispatch.models import Aircraft, Booking, BookingCrew
+from portal.models import Membership, Organization
+
+
+def crew_prefetch() -> Prefetch:
+    return Prefetch("crew", queryset=BookingCrew.objects.select_related("membership__user").order_by("role"))
+
+
+def local_midnight(day: date, tz) -> datetime:
+    """Local midnight, in UTC. Aware datetimes sharing one zoneinfo subtract and add as wall
+    clock times in Python, so all board arithmetic is done in UTC to stay true across DST."""
+    return datetime.combine(day, time.min, tzinfo=tz).astimezone(dt_timezone.utc)
+
+
+@dataclass
+class BoardBlock:
+    booking: Booking
+    left: float
+    width: float
+    at_risk: bool
+    label: str
+
+
+@dataclass
+class BoardRow:
+    aircraft: Aircraft
+    blocks: list[BoardBlock] = field(default_factory=list)
+
+
+@dataclass
+class BoardTick:
+    at: datetime
+    left: float
+    width: float
+    label: str
+
+
+@dataclass
+class Board:
+    start: datetime
+    end: datetime
+    view: str
+    rows: list[BoardRow]
+    ticks: list[BoardTick]
+    now_left: float | None
+
+
+def _percent(moment: datetime, start: datetime, end: datetime) -> float:
+    span = (end - start).total_seconds()
+    return max(0.0, min(100.0, (moment - start).total_seconds() / span * 100))
+
+
+def _ticks(start: datetime, end: datetime, view: str, tz) -> list[BoardTick]:
+    """Hour ticks for a day, day ticks for a week. Stepping in UTC and labelling in local time
+    keeps the scale true on daylight-saving days (23 or 25 hours)."""
+    ticks = []
+    if view == "day":
+        moment = start
+        while moment < end:
+            nxt = moment + timedelta(hours=1)
+            ticks.append(BoardTick(moment, _percent(moment, start, end), _percent(nxt, start, end) - _percent(moment, start, end),
+                                   timezone.localtime(moment, tz).strftime("%H:%M")))
+            moment = nxt
+    else:
+        day = timezone.localtime(start, tz).date()
+        for _ in range(7):
+            a, b = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
+            ticks.append(BoardTick(a, _percent(a, start, end), _percent(b, start, end) - _percent(a, start, end),
+                                   timezone.localtime(a, tz).strftime("%a %d %b")))
+            day += timedelta(days=1)
+    return ticks
+
+
+def board_window(day: date, view: str, tz) -> tuple[datetime, datetime]:
+    if view == "week":
+        first = day - timedelta(days=day.weekday())
+        return local_midnight(first, tz), local_midnight(first + timedelta(days=7), tz)
+    return local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
+
+
+def board_for(*, organization: Organization, day: date, view: str) -> Board:
+    tz = organization.tz
+    start, end = board_window(day, view, tz)
+    aircraft = list(Aircraft.objects.filter(organization=organization).order_by("kind", "registration"))
+    bookings = (
+        Booking.objects.filter(organization=organization, start__lt=end, end__gt=start)
+        .exclude(status=Booking.Status.CANCELLED)
+        .prefetch_related(crew_prefetch())
+        .order_by("start")
+    )
+    rows = {a.pk: BoardRow(a) for a in aircraft}
+    now = timezone.now()
+    for booking in bookings:
+        row = rows.get(booking.aircraft_id)
+        if row is None:
+            continue
+        left = _percent(booking.start, start, end)
+        width = max(_percent(booking.end, start, end) - left, 0.5)
+        at_risk = row.aircraft.is_grounded and booking.status == Booking.Status.BOOKED and booking.end > now
+        names = ", ".join(c.membership.user.display_name for c in booking.crew.all())
+        row.blocks.append(BoardBlock(booking, left, width, at_risk, names or "Booked"))
+    now_left = _percent(now, start, end) if start <= now < end else None
+    return Board(start, end, view, list(rows.values()), _ticks(start, end, view, tz), now_left)
+
+
+def bookings_of_member(membership: Membership) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(crew__membership=membership)
+        .select_related("aircraft")
+        .prefetch_related(crew_prefetch())
+        .distinct()
+    )
+
+
+def upcoming_bookings_of_member(membership: Membership) -> QuerySet[Booking]:
+    return (
+        bookings_of_member(membership)
+        .filter(end__gte=timezone.now())
+        .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.COMPLETED])
+        .order_by("start")
+    )
+
+
+def bookings_visible_to(membership: Membership) -> QuerySet[Booking]:
+    """Dispatchers, admins and maintenance see every booking of the club; instructors their
+    own and their students'; pilots their own."""
+    qs = Booking.objects.filter(organization=membership.organization)
+    if membership.sees_all_bookings:
+        return qs
+    mine = Q(crew__membership=membership) | Q(created_by=membership.user)
+    if membership.is_instructor:
+        mine |= Q(crew__membership__instructor=membership)
+    return qs.filter(mine).distinct()

@@ -1,0 +1,127 @@
+"""Create, change and cancel bookings.
+
+Race safety: on PostgreSQL the exclusion constraint `booking_aircraft_no_overlap` is the
+guarantee that one aircraft is never booked twice, and crew members' rows are locked (in id
+order, so two writers cannot deadlock) before their overlap check so the crew rule holds too.
+On SQLite every transaction takes the write lock when it starts (transaction_mode=IMMEDIATE),
+so check-then-insert cannot interleave.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dispatch.models import Aircraft, Booking, BookingCrew
+from dispatch.services import rules
+from dispatch.services.hooks import booking_changed
+from portal.models import Membership
+
+
+@dataclass(frozen=True)
+class BookingInput:
+    aircraft: Aircraft
+    start: datetime
+    end: datetime
+    crew: list[tuple[Membership, str]]
+    purpose: str = Booking.Purpose.RENTAL
+    notes: str = ""
+
+
+def _lock_crew(crew) -> None:
+    ids = sorted(m.pk for m, _ in crew)
+    list(Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _validate(actor: Membership, data: BookingInput, exclude: Booking | None) -> None:
+    if data.aircraft.organization_id != actor.organization_id:
+        raise ValidationError("Unknown aircraft.")
+    if any(m.organization_id != actor.organization_id for m, _ in data.crew):
+        raise ValidationError("Unknown crew member.")
+    if data.purpose not in Booking.Purpose.values:
+        raise ValidationError("Unknown purpose.")
+    rules.check_period(data.start, data.end)
+    rules.check_actor_may_book(actor, data.crew)
+    _lock_crew(data.crew)
+    rules.check_crew(data.crew, data.start, data.end, exclude)
+    rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
+
+
+def _conflict_error(data: BookingInput, exclude: Booking | None) -> ValidationError:
+    """Turn the exclusion constraint firing (someone else won the race) into the message a
+    dispatcher would have seen had they been a moment later."""
+    try:
+        rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
+    except ValidationError as exc:
+        return exc
+    return ValidationError("Someone else changed the schedule at the same moment. Please try again.")
+
+
+def _save_crew(booking: Booking, crew) -> None:
+    BookingCrew.objects.bulk_create(BookingCrew(booking=booking, membership=m, role=role) for m, role in crew)
+
+
+def booking_create(*, actor: Membership, data: BookingInput) -> Booking:
+    try:
+        with transaction.atomic():
+            rules.check_aircraft_bookable(data.aircraft)
+            _validate(actor, data, exclude=None)
+            booking = Booking.objects.create(
+                organization_id=actor.organization_id, aircraft=data.aircraft, start=data.start, end=data.end,
+                purpose=data.purpose, notes=data.notes, created_by=actor.user,
+            )
+            _save_crew(booking, data.crew)
+            booking_changed(booking=booking, actor=actor, action="booking.created",
+                            summary=f"Booked {data.aircraft.registration} {rules.local_span(data.start, data.end, actor.organization.tz)}")
+    except IntegrityError as exc:
+        raise _conflict_error(data, None) from exc
+    return booking
+
+
+def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -> Booking:
+    if not rules.actor_may_change(actor, booking):
+        raise ValidationError("You cannot change this booking.")
+    if booking.status not in (Booking.Status.BOOKED, Booking.Status.DISPATCHED):
+        raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be changed.")
+    if booking.status == Booking.Status.DISPATCHED and data.aircraft.pk != booking.aircraft_id:
+        raise ValidationError("The aircraft of a dispatched booking cannot be changed; check it in first.")
+    try:
+        with transaction.atomic():
+            if data.aircraft.pk != booking.aircraft_id:
+                rules.check_aircraft_bookable(data.aircraft)
+            _validate(actor, data, exclude=booking)
+            updated = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
+                aircraft=data.aircraft, start=data.start, end=data.end, purpose=data.purpose,
+                notes=data.notes, updated_at=timezone.now(),
+            )
+            if updated != 1:
+                raise ValidationError("This booking was changed by someone else. Reload and try again.")
+            booking.crew.all().delete()
+            _save_crew(booking, data.crew)
+            booking.refresh_from_db()
+            booking_changed(booking=booking, actor=actor, action="booking.updated",
+                            summary=f"Changed booking of {data.aircraft.registration} to {rules.local_span(data.start, data.end, actor.organization.tz)}")
+    except IntegrityError as exc:
+        raise _conflict_error(data, booking) from exc
+    return booking
+
+
+def booking_cancel(*, actor: Membership, booking: Booking, reason: str = "") -> Booking:
+    if not rules.actor_may_change(actor, booking):
+        raise ValidationError("You cannot cancel this booking.")
+    with transaction.atomic():
+        # Conditional UPDATE: a booking checked out a moment ago must not be cancelled under
+        # the dispatcher's feet.
+        cancelled = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
+            status=Booking.Status.CANCELLED, cancelled_at=timezone.now(), updated_at=timezone.now()
+        )
+        if cancelled != 1:
+            booking.refresh_from_db()
+            raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be cancelled.")
+        booking.refresh_from_db()
+        booking_changed(booking=booking, actor=actor, action="booking.cancelled",
+                        summary=f"Cancelled booking of {booking.aircraft.registration} {rules.local_span(booking.start, booking.end, actor.organization.tz)}"
+                        + (f": {reason}" if reason else ""))
+    return booking

@@ -1,0 +1,109 @@
+"""Check aircraft out and in, and walk-up dispatch (no booking beforehand).
+
+The aircraft row is locked while its meters are compared and moved, so two dispatchers
+checking the same aircraft in and out at once cannot both read the old meter.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dispatch.models import Aircraft, Booking, Dispatch
+from dispatch.services import rules
+from dispatch.services.bookings import BookingInput, booking_create
+from dispatch.services.hooks import booking_changed
+from portal.models import Membership
+
+
+def _require_dispatcher(actor: Membership) -> None:
+    if not actor.can_manage_all_bookings:
+        raise ValidationError("Only dispatchers and admins check aircraft out and in.")
+
+
+def _check_meter(name: str, reading: Decimal, floor: Decimal, correction_reason: str) -> bool:
+    """True when the reading runs backwards but a correction reason was given."""
+    if reading is None or reading < 0:
+        raise ValidationError(f"Give the {name} reading.")
+    if reading >= floor:
+        return False
+    if not correction_reason.strip():
+        raise ValidationError(
+            f"{name} out {reading} is below the last check-in reading {floor}. If the meter was "
+            "replaced or misread, give a correction reason."
+        )
+    return True
+
+
+def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal, tach_out: Decimal,
+                      at: datetime | None = None, correction_reason: str = "") -> Booking:
+    _require_dispatcher(actor)
+    with transaction.atomic():
+        aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
+        rules.check_aircraft_bookable(aircraft)
+        still_out = Booking.objects.filter(aircraft=aircraft, status=Booking.Status.DISPATCHED).exclude(pk=booking.pk).first()
+        if still_out is not None:
+            raise ValidationError(f"{aircraft.registration} is still checked out; check it in first.")
+        corrected = _check_meter("Hobbs", hobbs_out, aircraft.hobbs, correction_reason)
+        corrected |= _check_meter("Tach", tach_out, aircraft.tach, correction_reason)
+        moved = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
+            status=Booking.Status.DISPATCHED, updated_at=timezone.now()
+        )
+        if moved != 1:
+            booking.refresh_from_db()
+            raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be checked out.")
+        Dispatch.objects.create(
+            booking=booking, checked_out_at=at or timezone.now(), checked_out_by=actor.user,
+            hobbs_out=hobbs_out, tach_out=tach_out, correction_reason=correction_reason.strip() if corrected else "",
+        )
+        booking.refresh_from_db()
+        details = {"hobbs_out": str(hobbs_out), "tach_out": str(tach_out)}
+        if corrected:
+            details.update(correction_reason=correction_reason.strip(), hobbs_before=str(aircraft.hobbs),
+                           tach_before=str(aircraft.tach))
+        booking_changed(booking=booking, actor=actor, action="booking.dispatched",
+                        summary=f"Checked out {aircraft.registration} (Hobbs {hobbs_out}, tach {tach_out})"
+                        + (" with a meter correction" if corrected else ""), details=details)
+    return booking
+
+
+def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, tach_in: Decimal,
+                     at: datetime | None = None, squawks: str = "") -> Booking:
+    _require_dispatcher(actor)
+    with transaction.atomic():
+        aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
+        record = Dispatch.objects.select_for_update().get(booking=booking)
+        if hobbs_in is None or hobbs_in < record.hobbs_out:
+            raise ValidationError(f"Hobbs in must be at least Hobbs out ({record.hobbs_out}).")
+        if tach_in is None or tach_in < record.tach_out:
+            raise ValidationError(f"Tach in must be at least tach out ({record.tach_out}).")
+        moved = Booking.objects.filter(pk=booking.pk, status=Booking.Status.DISPATCHED).update(
+            status=Booking.Status.COMPLETED, updated_at=timezone.now()
+        )
+        if moved != 1:
+            booking.refresh_from_db()
+            raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be checked in.")
+        record.checked_in_at, record.checked_in_by = at or timezone.now(), actor.user
+        record.hobbs_in, record.tach_in, record.squawks = hobbs_in, tach_in, squawks.strip()
+        record.save()
+        aircraft.hobbs, aircraft.tach = hobbs_in, tach_in
+        aircraft.save(update_fields=["hobbs", "tach"])
+        booking.refresh_from_db()
+        booking_changed(booking=booking, actor=actor, action="booking.completed",
+                        summary=f"Checked in {aircraft.registration}: {record.hobbs_hours} h Hobbs, {record.tach_hours} h tach"
+                        + ("; squawks reported" if record.squawks else ""),
+                        details={"hobbs_in": str(hobbs_in), "tach_in": str(tach_in), "squawks": record.squawks})
+    return booking
+
+
+def walkup_dispatch(*, actor: Membership, data: BookingInput, hobbs_out: Decimal, tach_out: Decimal,
+                    correction_reason: str = "") -> Booking:
+    """Book from now until the expected return and check out in one step: the aircraft is
+    either booked and out, or neither."""
+    _require_dispatcher(actor)
+    with transaction.atomic():
+        booking = booking_create(actor=actor, data=data)
+        return booking_check_out(actor=actor, booking=booking, hobbs_out=hobbs_out, tach_out=tach_out,
+                                 correction_reason=correction_reason)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from dispatch.views import board, bookings, dispatching, fleet
+
+app_name = "dispatch"
+
+urlpatterns = [
+    path("board/", board.board, name="board"),
+    path("bookings/", bookings.booking_list, name="booking_list"),
+    path("bookings/mine/", bookings.my_bookings, name="my_bookings"),
+    path("bookings/new/", bookings.booking_new, name="booking_new"),
+    path("bookings/<int:pk>/", bookings.booking_detail, name="booking"),
+    path("bookings/<int:pk>/edit/", bookings.booking_edit, name="booking_edit"),
+    path("bookings/<int:pk>/cancel/", bookings.booking_cancel_view, name="booking_cancel"),
+    path("bookings/<int:pk>/check-out/", dispatching.check_out, name="check_out"),
+    path("bookings/<int:pk>/check-in/", dispatching.check_in, name="check_in"),
+    path("walk-up/", dispatching.walkup, name="walkup"),
+    path("fleet/", fleet.fleet, name="fleet"),
+    path("fleet/new/", fleet.aircraft_new, name="aircraft_new"),
+    path("fleet/<int:pk>/edit/", fleet.aircraft_edit, name="aircraft_edit"),
+    path("fleet/<int:pk>/status/", fleet.aircraft_status, name="aircraft_status"),
+]

@@ -1,0 +1,120 @@
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dispatch.forms import BookingForm, CancelForm, CheckInForm, CheckOutForm
+from dispatch.models import BookingCrew
+from dispatch.selectors import bookings_visible_to, upcoming_bookings_of_member
+from dispatch.services import rules
+from dispatch.services.bookings import booking_cancel, booking_create, booking_update
+from dispatch.views.lookups import aircraft_for, booking_for
+from portal.access import club_member
+from portal.forms import add_service_error
+
+
+def _initial_for_new(request) -> dict:
+    initial = {}
+    if request.GET.get("aircraft", "").isdigit():
+        initial["aircraft"] = aircraft_for(request, int(request.GET["aircraft"])).pk
+    try:
+        start = datetime.fromisoformat(request.GET["start"])
+    except (KeyError, ValueError):
+        now = timezone.localtime()
+        start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if timezone.is_naive(start):
+        start = timezone.make_aware(start)
+    initial.update(start=start, end=start + timedelta(hours=1))
+    m = request.membership
+    if not m.can_manage_all_bookings:
+        initial["pic"] = m.pk
+    return initial
+
+
+@club_member("admin", "dispatcher", "instructor", "pilot")
+def booking_new(request):
+    m = request.membership
+    form = BookingForm(request.POST or None, membership=m, initial=None if request.POST else _initial_for_new(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_create(actor=m, data=form.to_input())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"Booked {booking.aircraft.registration}.")
+            return _back_to_board(request, booking)
+    return render(request, "dispatch/booking_form.html", {"form": form, "title": "New booking"}, status=400 if form.errors else 200)
+
+
+def _back_to_board(request, booking):
+    local_day = timezone.localtime(booking.start).date()
+    return redirect(f"{reverse('dispatch:board', args=[request.club.slug])}?date={local_day.isoformat()}#booking-{booking.pk}")
+
+
+@club_member()
+def booking_detail(request, pk: int):
+    booking = booking_for(request, pk)
+    return render(request, "dispatch/booking_detail.html", {
+        "booking": booking,
+        "may_change": rules.actor_may_change(request.membership, booking),
+        "dispatch_record": getattr(booking, "dispatch", None),
+        "checkout_form": CheckOutForm(initial={"hobbs_out": booking.aircraft.hobbs, "tach_out": booking.aircraft.tach}),
+        "checkin_form": CheckInForm(),
+        "cancel_form": CancelForm(),
+    })
+
+
+@club_member("admin", "dispatcher", "instructor", "pilot")
+def booking_edit(request, pk: int):
+    booking = booking_for(request, pk)
+    m = request.membership
+    if not rules.actor_may_change(m, booking):
+        messages.error(request, "You cannot change this booking.")
+        return redirect("dispatch:booking", request.club.slug, booking.pk)
+    form = BookingForm(request.POST or None, membership=m, initial=BookingForm.initial_from_booking(booking))
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_update(actor=m, booking=booking, data=form.to_input())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Booking changed.")
+            return _back_to_board(request, booking)
+    return render(request, "dispatch/booking_form.html", {"form": form, "booking": booking, "title": "Change booking"},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@club_member("admin", "dispatcher", "instructor", "pilot")
+def booking_cancel_view(request, pk: int):
+    booking = booking_for(request, pk)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        booking_cancel(actor=request.membership, booking=booking, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Booking cancelled.")
+    return redirect("dispatch:booking", request.club.slug, booking.pk)
+
+
+@club_member()
+def my_bookings(request):
+    m = request.membership
+    return render(request, "dispatch/my_bookings.html", {
+        "upcoming": upcoming_bookings_of_member(m)[:50],
+        "students": m.students.filter(is_active=True).select_related("user") if m.is_instructor else [],
+        "roles": BookingCrew.Role,
+    })
+
+
+@club_member("admin", "dispatcher", "maintenance")
+def booking_list(request):
+    bookings = bookings_visible_to(request.membership).select_related("aircraft").filter(
+        end__gte=timezone.now() - timedelta(days=7)).order_by("start")[:200]
+    return render(request, "dispatch/booking_list.html", {"bookings": bookings})

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dispatch.forms import CancelForm, CheckInForm, CheckOutForm, WalkUpForm
+from dispatch.services.bookings import BookingInput
+from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
+from dispatch.views.lookups import booking_for
+from portal.access import club_member
+from portal.forms import add_service_error
+
+
+def _detail_with_errors(request, booking, **forms):
+    context = {"booking": booking, "may_change": True, "dispatch_record": getattr(booking, "dispatch", None),
+               "checkout_form": CheckOutForm(), "checkin_form": CheckInForm(), "cancel_form": CancelForm(), **forms}
+    return render(request, "dispatch/booking_detail.html", context, status=400)
+
+
+@require_POST
+@club_member("admin", "dispatcher")
+def check_out(request, pk: int):
+    booking = booking_for(request, pk)
+    form = CheckOutForm(request.POST)
+    if form.is_valid():
+        try:
+            booking_check_out(actor=request.membership, booking=booking, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"{booking.aircraft.registration} checked out.")
+            return redirect("dispatch:booking", request.club.slug, booking.pk)
+    return _detail_with_errors(request, booking, checkout_form=form)
+
+
+@require_POST
+@club_member("admin", "dispatcher")
+def check_in(request, pk: int):
+    booking = booking_for(request, pk)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            booking_check_in(actor=request.membership, booking=booking, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"{booking.aircraft.registration} checked in.")
+            return redirect("dispatch:booking", request.club.slug, booking.pk)
+    return _detail_with_errors(request, booking, checkin_form=form)
+
+
+@club_member("admin", "dispatcher")
+def walkup(request):
+    form = WalkUpForm(request.POST or None, membership=request.membership,
+                      initial={"aircraft": request.GET.get("aircraft")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        d["start"] = timezone.now().replace(second=0, microsecond=0)
+        data: BookingInput = form.to_input()
+        try:
+            booking = walkup_dispatch(actor=request.membership, data=data, hobbs_out=d["hobbs_out"],
+                                      tach_out=d["tach_out"], correction_reason=d.get("correction_reason", ""))
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"{booking.aircraft.registration} dispatched.")
+            return redirect("dispatch:booking", request.club.slug, booking.pk)
+    return render(request, "dispatch/walkup.html", {"form": form}, status=400 if form.errors else 200)

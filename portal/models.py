@@ -1,0 +1,184 @@
+"""Clubs (organizations), their members and roles, invitations and the audit log."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
+
+
+class User(AbstractUser):
+    """A person. What they may do depends on their membership in each club."""
+
+    full_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message="Another account already uses this email address.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Organization(models.Model):
+    """A flying club or flight school. Everything a member sees is scoped to one."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=50, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # The domain that Wi-Flight crew usernames of this club end in (user@domain). The
+    # Wi-Flight connection itself (credentials, queue) belongs to the sync issue.
+    wiflight_user_domain = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    DISPATCHER = "dispatcher", "Dispatcher"
+    INSTRUCTOR = "instructor", "Instructor"
+    PILOT = "pilot", "Pilot"
+    MAINTENANCE = "maintenance", "Maintenance"
+
+
+ROLE_FIELDS = {role: f"is_{role.value}" for role in Role}
+
+
+class Membership(models.Model):
+    """A user's place in one club: roles, Wi-Flight username, active or not.
+
+    Roles are flags rather than one choice because people wear several hats (an admin who
+    instructs, a dispatcher who flies).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    is_admin = models.BooleanField(default=False)
+    is_dispatcher = models.BooleanField(default=False)
+    is_instructor = models.BooleanField(default=False)
+    is_pilot = models.BooleanField(default=True)
+    is_maintenance = models.BooleanField(default=False)
+    # A student's instructor: instructors book for their students and see their flights.
+    instructor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="students"
+    )
+    wiflight_username = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_per_club"),
+            models.UniqueConstraint(
+                fields=["organization", "wiflight_username"],
+                condition=~models.Q(wiflight_username=""),
+                name="membership_wiflight_username_unique",
+                violation_error_message="Another member of this club already has this Wi-Flight username.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.organization.slug})"
+
+    @property
+    def roles(self) -> list[str]:
+        return [role.value for role, field in ROLE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [role.label for role, field in ROLE_FIELDS.items() if getattr(self, field)]
+
+    def has_role(self, *roles: str) -> bool:
+        return any(getattr(self, f"is_{role}") for role in roles)
+
+    @property
+    def can_manage_members(self) -> bool:
+        return self.is_admin
+
+    @property
+    def can_manage_all_bookings(self) -> bool:
+        return self.is_admin or self.is_dispatcher
+
+    @property
+    def can_manage_fleet(self) -> bool:
+        return self.is_admin
+
+    @property
+    def can_set_aircraft_status(self) -> bool:
+        return self.is_admin or self.is_maintenance or self.is_dispatcher
+
+    @property
+    def can_book(self) -> bool:
+        return self.is_admin or self.is_dispatcher or self.is_instructor or self.is_pilot
+
+    @property
+    def sees_all_bookings(self) -> bool:
+        return self.is_admin or self.is_dispatcher or self.is_maintenance
+
+    def default_wiflight_username(self) -> str:
+        domain = self.organization.wiflight_user_domain
+        return f"{self.user.username}@{domain}" if domain else ""
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited member set their password.
+
+    Only a SHA-256 of the token is stored: a leaked database does not leak usable links.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class AuditEvent(models.Model):
+    """Who changed what in a club, and when. Written by services; read by club admins."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=32, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="audit_org_created")]
+
+    def __str__(self) -> str:
+        return self.summary

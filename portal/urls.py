@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.views import health, home, invitations, members
+
+club_patterns = [
+    path("", home.club_overview, name="club_overview"),
+    path("members/", members.member_list, name="member_list"),
+    path("members/invite/", members.member_invite_view, name="member_invite"),
+    path("members/<int:pk>/", members.member_edit, name="member_edit"),
+    path("members/<int:pk>/activation/", members.member_activation, name="member_activation"),
+    path("members/<int:pk>/reinvite/", members.member_reinvite, name="member_reinvite"),
+    path("audit/", members.audit_log, name="audit_log"),
+    path("", include("dispatch.urls")),
+]
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
+    path("o/<slug:slug>/", include(club_patterns)),
+    path("django-admin/", admin.site.urls),
+]
+
