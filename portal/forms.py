@@ -61,3 +61,17 @@ class SetPasswordForm(forms.Form):
         if data.get("password1"):
             password_validation.validate_password(data["password1"], self.user)
         return data
+
+
+class ClubSettingsForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    timezone = forms.ChoiceField(help_text="Bookings are shown and entered in this time zone.")
+    wiflight_user_domain = forms.CharField(
+        max_length=120, required=False, label="Wi-Flight user domain",
+        help_text="Crew usernames at Wi-Flight default to username@this-domain.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        import zoneinfo
+
+        self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]

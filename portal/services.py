@@ -207,3 +207,21 @@ def member_set_active(*, membership: Membership, actor: User, active: bool) -> M
                      action="member.reactivated" if active else "member.deactivated",
                      target=membership, summary=f"{verb} {user.display_name}")
     return membership
+
+
+def organization_update(*, organization: Organization, actor: User, name: str, timezone_name: str,
+                        wiflight_user_domain: str) -> Organization:
+    with transaction.atomic():
+        before = {"name": organization.name, "timezone": organization.timezone,
+                  "wiflight_user_domain": organization.wiflight_user_domain}
+        organization.name, organization.timezone = name.strip(), timezone_name
+        organization.wiflight_user_domain = wiflight_user_domain.strip().lower().lstrip("@")
+        organization.full_clean(exclude=["slug"])
+        organization.save()
+        after = {"name": organization.name, "timezone": organization.timezone,
+                 "wiflight_user_domain": organization.wiflight_user_domain}
+        changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
+        if changed:
+            audit_record(organization=organization, actor=actor, action="club.updated", target=organization,
+                         summary=f"Changed the club's {', '.join(changed)}", details=changed)
+    return organization

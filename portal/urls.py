@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import health, home, invitations, members
+from portal.views import club, health, home, invitations, members
 
 club_patterns = [
     path("", home.club_overview, name="club_overview"),
@@ -11,6 +11,7 @@ club_patterns = [
     path("members/<int:pk>/activation/", members.member_activation, name="member_activation"),
     path("members/<int:pk>/reinvite/", members.member_reinvite, name="member_reinvite"),
     path("audit/", members.audit_log, name="audit_log"),
+    path("settings/", club.club_settings, name="club_settings"),
     path("", include("dispatch.urls")),
 ]
 
