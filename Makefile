@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORTAL_PORT ?= 8000
 SIM_PORT ?= 8001
 
-.PHONY: install run test test-portal test-sim serve check-deploy bench clean
+.PHONY: install run test test-portal test-sim sim serve check-deploy bench bench-sim clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,24 @@ install: $(VENV)/.installed
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
+	$(BIN)/python -m wiflight_sim migrate --noinput -v 0
+	$(BIN)/python -m wiflight_sim seed_demo
 	DEBUG=true $(BIN)/python manage.py rundemo --host $(HOST) --port $(PORTAL_PORT) --sim-port $(SIM_PORT)
 
-test: install test-portal
+test: install test-portal test-sim
 
 test-portal:
 	$(BIN)/python -m pytest
+
+# The simulator has its own settings and database; its tests run in their own session.
+test-sim:
+	$(BIN)/python -m pytest wiflight_sim/tests --ds=wiflight_sim.settings -p no:cacheprovider
+
+# The Wi-Flight simulator alone, on SIM_PORT.
+sim: install
+	$(BIN)/python -m wiflight_sim migrate --noinput -v 0
+	$(BIN)/python -m wiflight_sim seed_demo
+	$(BIN)/python -m wiflight_sim serve --host $(HOST) --port $(SIM_PORT)
 
 # Production-style serving: gunicorn, whitenoise for static files, DEBUG off.
 # Needs SECRET_KEY, ALLOWED_HOSTS and PUBLIC_BASE_URL in the environment (see README.md).
@@ -38,6 +50,9 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python bench/board.py
+
+bench-sim: install
+	$(BIN)/python bench/sim.py
 
 clean:
 	rm -rf $(VENV) var

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from dispatch.models import Aircraft, Booking, BookingCrew
+from dispatch.services.rules import MAX_BOOKING
 from portal.models import Membership, Organization
 
 
@@ -93,7 +94,8 @@ def board_for(*, organization: Organization, day: date, view: str) -> Board:
     start, end = board_window(day, view, tz)
     aircraft = list(Aircraft.objects.filter(organization=organization).order_by("kind", "registration"))
     bookings = (
-        Booking.objects.filter(organization=organization, start__lt=end, end__gt=start)
+        Booking.objects.filter(organization=organization, start__lt=end, end__gt=start,
+                               start__gte=start - MAX_BOOKING)
         .exclude(status=Booking.Status.CANCELLED)
         .prefetch_related(crew_prefetch())
         .order_by("start")

@@ -139,3 +139,9 @@ def test_cancel_twice_is_refused(booking, dispatcher):
     booking_cancel(actor=dispatcher, booking=booking)
     with pytest.raises(ValidationError, match="cancelled booking cannot be cancelled"):
         booking_cancel(actor=dispatcher, booking=booking)
+
+
+def test_a_booking_lasts_at_most_31_days(book, aircraft, pilot):
+    with pytest.raises(ValidationError, match="at most 31 days"):
+        book(aircraft, at(1, 9), at(1, 9) + timedelta(days=31, minutes=1), [(pilot, PIC)])
+    assert book(aircraft, at(1, 9), at(1, 9) + timedelta(days=31), [(pilot, PIC)])

@@ -1,6 +1,6 @@
 """Booking rules shared by create, update and dispatch: overlaps, grounded aircraft, crew."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -9,6 +9,11 @@ from dispatch.models import Aircraft, Booking, BookingCrew
 from portal.models import Membership
 
 CrewList = list[tuple[Membership, str]]
+
+# The longest booking we accept. Besides catching typos (a year instead of a day), it bounds
+# how far back a booking overlapping a window can start, so the board's query can use the
+# (organization, start) index from both ends instead of scanning the club's whole history.
+MAX_BOOKING = timedelta(days=31)
 
 
 def local_span(start: datetime, end: datetime, tz) -> str:
@@ -23,6 +28,8 @@ def check_period(start: datetime, end: datetime) -> None:
         raise ValidationError("Give a start and an end time.")
     if end <= start:
         raise ValidationError("The end must be after the start.")
+    if end - start > MAX_BOOKING:
+        raise ValidationError(f"A booking can last at most {MAX_BOOKING.days} days.")
 
 
 def check_aircraft_bookable(aircraft: Aircraft) -> None:

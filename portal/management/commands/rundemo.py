@@ -1,7 +1,7 @@
 """Start everything the demo needs in one terminal and say where it is.
 
-Today: the portal (Django's development server). The Wi-Flight simulator and the Celery
-worker join here as their issues land. Ctrl-C stops them all.
+The portal (Django's development server) and the Wi-Flight simulator beside it; the Celery
+worker joins here with the sync issue. Ctrl-C stops them all.
 """
 
 import signal
@@ -26,9 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, sim_port, **options):
         processes = {
             "portal": [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+            "wiflight-sim": [sys.executable, "-m", "wiflight_sim", "serve", "--host", host, "--port", str(sim_port)],
         }
         running = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in processes.items()}
-        self._banner(host, port)
+        self._banner(host, port, sim_port)
         try:
             while all(p.poll() is None for p in running.values()):
                 time.sleep(0.5)
@@ -44,11 +45,13 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     p.kill()
 
-    def _banner(self, host, port):
+    def _banner(self, host, port, sim_port):
         lines = [
             "",
             "Flightline demo is running.",
             f"  Portal:   http://{host}:{port}/   (club board: http://{host}:{port}/o/demo/board/)",
+            f"  Wi-Flight simulator: http://{host}:{sim_port}/   (fleet admin flightline@demo.flightline.test,"
+            " password demo-wiflight)",
             "",
             f"  Demo logins (password for all: {DEMO_PASSWORD}):",
             *[f"    {username:<11} {full_name}" for username, full_name, _ in MEMBERS],

@@ -1,0 +1,135 @@
+"""Reservation PUT throughput of the Wi-Flight simulator, with 1 and 4 concurrent clients.
+
+    .venv/bin/python bench/sim.py [--puts 500] [--seconds 20]
+
+Starts the simulator on a free loopback port with its own temporary database, seeds a fleet
+administrator and an aircraft, then PUTs reservations (bounded in count and time). Later
+benches reuse the measurement: `from bench.sim import measure_put_throughput, running_simulator`.
+"""
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+USERNAME, PASSWORD, DOMAIN, TAIL = "bench@bench.test", "bench-password", "bench.test", "C-BNCH"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _sim(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "wiflight_sim", *args], cwd=REPO, env=env, check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def running_simulator():
+    """Yield the base URL of a fresh simulator (own temp DB, seeded), stopped afterwards."""
+    with tempfile.TemporaryDirectory(prefix="wfsim-bench-") as tmp:
+        env = {**os.environ, "WIFLIGHT_SIM_DB": str(Path(tmp) / "sim.sqlite3")}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        _sim(env, "migrate", "-v0")
+        _sim(env, "sim_user", USERNAME, "--role", "fleet_admin", "--password", PASSWORD, "--fleet", "Bench", "--domain", DOMAIN)
+        _sim(env, "sim_aircraft", TAIL, "--model", "Cessna 172S", "--fleet", "Bench")
+        port = _free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wiflight_sim", "serve", "--port", str(port), "--quiet", "--no-delivery"],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    requests.get(f"{base}/sim/health", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError("simulator did not start") from None
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _body(name: str, i: int) -> bytes:
+    hour = i % 24
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><reservation name="{name}" domain="bench">'
+        f'<aircraft tail="{TAIL}"/><start>20300101T{hour:02d}0000Z</start><end>20300101T{hour:02d}3000Z</end>'
+        f"<crew/></reservation>"
+    ).encode()
+
+
+def measure_put_throughput(
+    base_url: str, *, clients: int, total_puts: int = 500, max_seconds: float = 20.0,
+    username: str = USERNAME, password: str = PASSWORD, domain: str = DOMAIN, label: str = "",
+) -> dict:
+    """PUT up to `total_puts` new reservations from `clients` threads (one requests.Session
+    each, logged in first); stop at `max_seconds`. Returns counts, seconds and PUTs/s."""
+    counter, lock, errors = iter(range(total_puts)), threading.Lock(), []
+    done = [0]
+    sessions = []
+    for _ in range(clients):
+        session = requests.Session()
+        response = session.post(f"{base_url}/auth/login", data={"username": username, "password": password, "expires": "600"})
+        response.raise_for_status()
+        sessions.append(session)
+    prefix = label or f"c{clients}-{int(time.time() * 1000)}"
+    began = time.monotonic()
+
+    def work(session: requests.Session) -> None:
+        while time.monotonic() - began < max_seconds:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            name = f"{prefix}-{i}@{domain}"
+            response = session.put(
+                f"{base_url}/a/reservation/{name.replace('@', '%40')}", data=_body(name, i),
+                headers={"Content-Type": "text/xml"}, timeout=30,
+            )
+            with lock:
+                if response.status_code in (200, 201):
+                    done[0] += 1
+                else:
+                    errors.append(response.status_code)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.monotonic() - began
+    return {"clients": clients, "puts": done[0], "errors": len(errors), "seconds": seconds, "puts_per_second": done[0] / seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--puts", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    with running_simulator() as base:
+        results = [measure_put_throughput(base, clients=n, total_puts=args.puts, max_seconds=args.seconds) for n in (1, 4)]
+    single = results[0]["puts_per_second"] or 1.0
+    print(f"{'clients':>7} {'PUTs':>6} {'errors':>6} {'seconds':>8} {'PUTs/s':>8} {'ratio':>6}")
+    for r in results:
+        print(f"{r['clients']:>7} {r['puts']:>6} {r['errors']:>6} {r['seconds']:>8.2f} {r['puts_per_second']:>8.1f} "
+              f"{r['puts_per_second'] / single:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
