@@ -19,6 +19,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("openid/", include("openid_provider.urls")),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
     path("o/<slug:slug>/", include(club_patterns)),
     path("django-admin/", admin.site.urls),

@@ -1,0 +1,97 @@
+"""Realms outside OPENID_TRUSTED_REALMS: consent page, remembered choice, blocking."""
+
+from django.test import Client
+from openid.consumer.consumer import CANCEL, SETUP_NEEDED, SUCCESS
+
+from openid_provider.models import TrustedRealm
+from openid_provider.services import identity_url_for
+from tests.conftest import client_for
+from tests.openid_provider.relying_party import OTHER_REALM, OTHER_RETURN_TO, is_redirect_to
+
+
+def _consent_token(response) -> str:
+    html = response.content.decode()
+    return html.split('name="token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_untrusted_realm_gets_a_consent_page_not_a_redirect(other_rp, pilot):
+    response = client_for(pilot).get(other_rp.begin(identity_url_for(pilot.user)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert OTHER_REALM in html and "csrfmiddlewaretoken" in html
+    assert "Location" not in response
+
+
+def test_allow_redirects_and_is_remembered(other_rp, pilot):
+    browser = client_for(pilot)
+    page = browser.get(other_rp.begin(identity_url_for(pilot.user)))
+    response = browser.post("/openid/decide/", {"token": _consent_token(page), "choice": "allow"})
+    assert is_redirect_to(response, OTHER_RETURN_TO)
+    assert other_rp.complete(response).status == SUCCESS
+    assert TrustedRealm.objects.filter(user=pilot.user, realm=OTHER_REALM).exists()
+    # Next time: no page, also in immediate mode.
+    again = browser.get(other_rp.begin(identity_url_for(pilot.user), immediate=True))
+    assert other_rp.complete(again).status == SUCCESS
+
+
+def test_consent_is_per_user(other_rp, pilot, pilot2):
+    TrustedRealm.objects.create(user=pilot.user, realm=OTHER_REALM)
+    response = client_for(pilot2).get(other_rp.begin(identity_url_for(pilot2.user)))
+    assert response.status_code == 200 and "Allow and continue" in response.content.decode()
+
+
+def test_deny_sends_cancel_and_remembers_nothing(other_rp, pilot):
+    browser = client_for(pilot)
+    page = browser.get(other_rp.begin(identity_url_for(pilot.user)))
+    response = browser.post("/openid/decide/", {"token": _consent_token(page), "choice": "deny"})
+    assert other_rp.complete(response).status == CANCEL
+    assert not TrustedRealm.objects.exists()
+
+
+def test_decision_needs_the_token_of_the_shown_request(other_rp, pilot):
+    browser = client_for(pilot)
+    browser.get(other_rp.begin(identity_url_for(pilot.user)))
+    response = browser.post("/openid/decide/", {"token": "forged", "choice": "allow"})
+    assert response.status_code == 400
+    assert not TrustedRealm.objects.exists()
+
+
+def test_decision_is_csrf_protected(other_rp, pilot):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(pilot.user)
+    page = browser.get(other_rp.begin(identity_url_for(pilot.user)))
+    response = browser.post("/openid/decide/", {"token": _consent_token(page), "choice": "allow"})
+    assert response.status_code == 403
+    assert not TrustedRealm.objects.exists()
+
+
+def test_immediate_untrusted_unconsented_is_setup_needed(other_rp, pilot):
+    response = client_for(pilot).get(other_rp.begin(identity_url_for(pilot.user), immediate=True))
+    assert other_rp.complete(response).status == SETUP_NEEDED
+
+
+def test_signed_out_untrusted_realm_asks_after_sign_in(other_rp, pilot):
+    browser = Client()
+    response = browser.get(other_rp.begin(identity_url_for(pilot.user)))
+    assert response["Location"].startswith("/accounts/login/")
+    browser.force_login(pilot.user)
+    page = browser.get("/openid/resume/")
+    assert page.status_code == 200 and OTHER_REALM in page.content.decode()
+
+
+def test_blocked_setting_refuses_untrusted_realms_without_consent(other_rp, rp, pilot, settings):
+    settings.OPENID_BLOCK_UNTRUSTED_REALMS = True
+    browser = client_for(pilot)
+    for immediate in (False, True):
+        response = browser.get(other_rp.begin(identity_url_for(pilot.user), immediate=immediate))
+        assert response.status_code == 403
+        assert "Allow and continue" not in response.content.decode()
+    # Trusted realms keep working.
+    assert rp.complete(browser.get(rp.begin(identity_url_for(pilot.user)))).status == SUCCESS
+
+
+def test_blocked_setting_also_ignores_earlier_consent(other_rp, pilot, settings):
+    TrustedRealm.objects.create(user=pilot.user, realm=OTHER_REALM)
+    settings.OPENID_BLOCK_UNTRUSTED_REALMS = True
+    response = client_for(pilot).get(other_rp.begin(identity_url_for(pilot.user)))
+    assert response.status_code == 403
