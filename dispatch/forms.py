@@ -106,6 +106,7 @@ class AircraftForm(forms.Form):
     kind = forms.ChoiceField(choices=Aircraft.Kind.choices)
     home_base = forms.CharField(max_length=8, required=False)
     hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0"))
+    has_wiflight_recorder = forms.BooleanField(required=False, initial=True, label="Carries a Wi-Flight recorder")
 
     def to_input(self) -> AircraftInput:
         return AircraftInput(**self.cleaned_data)

@@ -178,6 +178,9 @@ def member_update(*, membership: Membership, actor: User, details: MemberDetails
                  "instructor": membership.instructor_id}
         changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
         if changed:
+            from portal.integrations.wiflight.services import reservation_sync_member
+
+            reservation_sync_member(membership)  # crew details travel with the reservations
             audit_record(organization=membership.organization, actor=actor, action="member.updated",
                          target=membership, summary=f"Changed {', '.join(changed)} of {user.display_name}",
                          details=changed)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "portal",
     "dispatch",
+    "portal.integrations.wiflight",
+    "openid_provider",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +126,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
 
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+
 # --- Sessions, cookies, HTTPS ------------------------------------------------------------------
 # Cookie names carry our prefix: browsers share cookies between ports of one host, and the
 # Wi-Flight simulator runs beside us on 127.0.0.1 (its session cookie is gasn-session).
@@ -203,4 +207,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- OpenID provider ---
+# Realms (relying parties) that sign members in without a consent page. Wi-Flight by
+# default; in development also the Wi-Flight simulator. See docs/openid.md.
+OPENID_TRUSTED_REALMS = env_list(
+    "OPENID_TRUSTED_REALMS",
+    ["https://www.wi-flight.net/"] + (["http://127.0.0.1:8001/"] if DEBUG else []),
+)
+# When true, any other realm gets an error page instead of a consent page.
+OPENID_BLOCK_UNTRUSTED_REALMS = env_bool("OPENID_BLOCK_UNTRUSTED_REALMS", False)
+# Wi-Flight's flight playback path (not published; see docs/openid.md).
+WIFLIGHT_PLAYBACK_PATH = env_str("WIFLIGHT_PLAYBACK_PATH", "/flightview/{flight_id}")
+CELERY_BEAT_SCHEDULE["openid-cleanup"] = {
+    "task": "openid_provider.tasks.openid_cleanup_task",
+    "schedule": 6 * 60 * 60,
+}
+
+# --- Wi-Flight reservation sync (portal/integrations/wiflight) ---
+WIFLIGHT_CONNECT_TIMEOUT = float(env_int("WIFLIGHT_CONNECT_TIMEOUT", 5))
+WIFLIGHT_READ_TIMEOUT = float(env_int("WIFLIGHT_READ_TIMEOUT", 20))
+WIFLIGHT_SYNC_LEASE_SECONDS = env_int("WIFLIGHT_SYNC_LEASE_SECONDS", 60)
+WIFLIGHT_SYNC_BACKOFF_BASE = float(env_int("WIFLIGHT_SYNC_BACKOFF_BASE", 5))
+WIFLIGHT_SYNC_BACKOFF_CAP = float(env_int("WIFLIGHT_SYNC_BACKOFF_CAP", 30 * 60))
+WIFLIGHT_SYNC_GIVE_UP_SECONDS = env_int("WIFLIGHT_SYNC_GIVE_UP_SECONDS", 3 * 24 * 3600)
+WIFLIGHT_SYNC_DRAIN_SECONDS = float(env_int("WIFLIGHT_SYNC_DRAIN_SECONDS", 50))
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULE["wiflight-sync-sweep"] = {
+    "task": "portal.integrations.wiflight.tasks.drain_reservations",
+    "schedule": float(env_int("WIFLIGHT_SYNC_SWEEP_SECONDS", 10)),
 }

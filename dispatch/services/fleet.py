@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from dispatch.models import Aircraft
 from portal.audit import audit_record
+from portal.integrations.wiflight.services import reservation_sync_aircraft
 from portal.models import Membership
 
 
@@ -22,6 +23,7 @@ class AircraftInput:
     kind: str = Aircraft.Kind.AIRPLANE
     home_base: str = ""
     hourly_rate: Decimal = Decimal("0")
+    has_wiflight_recorder: bool = True
 
 
 def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
@@ -32,6 +34,7 @@ def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
     aircraft.kind = data.kind
     aircraft.home_base = data.home_base.strip().upper()
     aircraft.hourly_rate = data.hourly_rate
+    aircraft.has_wiflight_recorder = data.has_wiflight_recorder and data.kind != Aircraft.Kind.SIMULATOR
 
 
 def _save(aircraft: Aircraft) -> None:
@@ -51,6 +54,7 @@ def aircraft_create(*, actor: Membership, data: AircraftInput) -> Aircraft:
         _save(aircraft)
         audit_record(organization=actor.organization, actor=actor.user, action="aircraft.created", target=aircraft,
                      summary=f"Added {aircraft.registration} ({aircraft.aircraft_type})")
+        reservation_sync_aircraft(aircraft)
     return aircraft
 
 
@@ -63,6 +67,7 @@ def aircraft_update(*, actor: Membership, aircraft: Aircraft, data: AircraftInpu
         _save(aircraft)
         audit_record(organization=actor.organization, actor=actor.user, action="aircraft.updated", target=aircraft,
                      summary=f"Edited {before}" + (f" (now {aircraft.registration})" if before != aircraft.registration else ""))
+        reservation_sync_aircraft(aircraft)
     return aircraft
 
 

@@ -1,11 +1,13 @@
 """The one place every booking state change passes through, inside its transaction.
 
-Today it writes the audit entry. The Wi-Flight reservation sync (an outbox row in the same
-transaction) and webhooks hang here, so no write path can forget them.
+It writes the audit entry and marks the Wi-Flight reservation for sync (a queue row in the
+same transaction: nothing is lost if Wi-Flight or the broker is down). Webhooks will hang
+here too, so no write path can forget them.
 """
 
 from dispatch.models import Booking
 from portal.audit import audit_record
+from portal.integrations.wiflight.services import reservation_sync_booking
 from portal.models import Membership
 
 
@@ -18,3 +20,4 @@ def booking_changed(*, booking: Booking, actor: Membership | None, action: str, 
         summary=summary,
         details=details,
     )
+    reservation_sync_booking(booking)

@@ -21,7 +21,7 @@ def fleet(request):
 
 @club_member("admin")
 def aircraft_new(request):
-    form = AircraftForm(request.POST or None, initial={"kind": Aircraft.Kind.AIRPLANE, "hourly_rate": 0})
+    form = AircraftForm(request.POST or None, initial={"kind": Aircraft.Kind.AIRPLANE, "hourly_rate": 0, "has_wiflight_recorder": True})
     if request.method == "POST" and form.is_valid():
         try:
             aircraft = aircraft_create(actor=request.membership, data=form.to_input())
@@ -37,7 +37,7 @@ def aircraft_new(request):
 @club_member("admin")
 def aircraft_edit(request, pk: int):
     aircraft = aircraft_for(request, pk)
-    initial = {f: getattr(aircraft, f) for f in ("registration", "aircraft_type", "kind", "home_base", "hourly_rate")}
+    initial = {f: getattr(aircraft, f) for f in ("registration", "aircraft_type", "kind", "home_base", "hourly_rate", "has_wiflight_recorder")}
     form = AircraftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,66 @@
+"""Aircraft and simulators of a club."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+
+from portal.models import Organization
+
+
+class Aircraft(models.Model):
+    class Kind(models.TextChoices):
+        AIRPLANE = "airplane", "Airplane"
+        HELICOPTER = "helicopter", "Helicopter"
+        GLIDER = "glider", "Glider"
+        SIMULATOR = "simulator", "Simulator"
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        GROUNDED = "grounded", "Grounded"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aircraft")
+    registration = models.CharField(max_length=16, help_text="Tail number, for example C-GABC or N12345.")
+    aircraft_type = models.CharField("type", max_length=60, help_text="For example Cessna 172S.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.AIRPLANE)
+    home_base = models.CharField(max_length=8, blank=True, help_text="ICAO code, for example CYRO.")
+    hourly_rate = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.AVAILABLE)
+    # Only aircraft carrying a Wi-Flight recorder get reservations there (not simulators).
+    has_wiflight_recorder = models.BooleanField("Wi-Flight recorder", default=True)
+    grounded_reason = models.CharField(max_length=200, blank=True)
+    # The meters as of the last check-in: the floor for the next check-out.
+    hobbs = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
+    tach = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registration"]
+        verbose_name_plural = "aircraft"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "registration"],
+                name="aircraft_registration_unique_per_club",
+                violation_error_message="This club already has an aircraft with this registration.",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration=Upper("registration")), name="aircraft_registration_upper"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="available") | ~Q(grounded_reason=""),
+                name="aircraft_grounded_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(hourly_rate__gte=0), name="aircraft_rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.registration
+
+    @property
+    def is_grounded(self) -> bool:
+        return self.status == self.Status.GROUNDED
+
