@@ -97,6 +97,7 @@ def board_for(*, organization: Organization, day: date, view: str) -> Board:
         Booking.objects.filter(organization=organization, start__lt=end, end__gt=start,
                                start__gte=start - MAX_BOOKING)
         .exclude(status=Booking.Status.CANCELLED)
+        .select_related("wiflight_sync")
         .prefetch_related(crew_prefetch())
         .order_by("start")
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import club, health, home, invitations, members
+from portal.views import club, health, home, invitations, members, metrics
 
 club_patterns = [
     path("", home.club_overview, name="club_overview"),
@@ -12,12 +12,14 @@ club_patterns = [
     path("members/<int:pk>/reinvite/", members.member_reinvite, name="member_reinvite"),
     path("audit/", members.audit_log, name="audit_log"),
     path("settings/", club.club_settings, name="club_settings"),
+    path("wiflight/", include("portal.integrations.wiflight.urls")),
     path("", include("dispatch.urls")),
 ]
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("openid/", include("openid_provider.urls")),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),

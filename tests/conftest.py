@@ -29,7 +29,8 @@ def make_member(club: Organization, username: str, **roles) -> Membership:
     user = User.objects.create_user(username=username, email=f"{username}@example.com", password=PASSWORD,
                                     full_name=username.title())
     flags = {"is_pilot": False, **roles}
-    return Membership.objects.create(organization=club, user=user, wiflight_username=f"{username}@example.com", **flags)
+    domain = club.wiflight_user_domain or "example.com"
+    return Membership.objects.create(organization=club, user=user, wiflight_username=f"{username}@{domain}", **flags)
 
 
 @pytest.fixture

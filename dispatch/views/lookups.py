@@ -11,7 +11,7 @@ def aircraft_for(request, pk: int) -> Aircraft:
 
 
 def booking_for(request, pk: int) -> Booking:
-    qs = bookings_visible_to(request.membership).select_related("aircraft", "dispatch").prefetch_related(crew_prefetch())
+    qs = bookings_visible_to(request.membership).select_related("aircraft", "dispatch", "wiflight_sync").prefetch_related(crew_prefetch())
     return get_object_or_404(qs, pk=pk)
 
 

@@ -15,10 +15,17 @@ from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services import rules
 from dispatch.services.bookings import BookingInput, booking_create
 from dispatch.services.dispatching import booking_check_in, booking_check_out
+from portal.env import env_str
+from portal.integrations.wiflight.models import WiFlightConnection, default_match_domain
+from portal.integrations.wiflight.services import reservation_sync_club
 from portal.models import Membership, Organization, User
 
 DEMO_PASSWORD = "flightline-demo"
 DEMO_DOMAIN = "demo.flightline.test"
+# The Wi-Flight simulator's demo fleet (python -m wiflight_sim seed_demo) matches these.
+DEMO_WIFLIGHT_ADMIN = "flightline@demo.flightline.test"
+DEMO_WIFLIGHT_PASSWORD = "demo-wiflight"
+DEMO_NOTIFY_PROFILE = "flightline-demo"
 AIRCRAFT = [
     ("C-GDFA", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
     ("C-GDFB", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
@@ -59,6 +66,7 @@ class Command(BaseCommand):
             members["student"].instructor = members["instructor"]
             members["student"].save(update_fields=["instructor"])
             fleet = [self._aircraft(club, *spec) for spec in AIRCRAFT]
+            self._wiflight(club)
         created = self._bookings(club, members, fleet)
         for aircraft, spec in zip(fleet, AIRCRAFT):
             if spec[4] and not aircraft.is_grounded:
@@ -80,8 +88,21 @@ class Command(BaseCommand):
         aircraft, _ = Aircraft.objects.get_or_create(
             organization=club, registration=registration,
             defaults={"aircraft_type": type_, "kind": kind, "hourly_rate": Decimal(rate), "home_base": "CYRO",
-                      "hobbs": Decimal("1520.0"), "tach": Decimal("1210.0")})
+                      "hobbs": Decimal("1520.0"), "tach": Decimal("1210.0"),
+                      "has_wiflight_recorder": kind != Aircraft.Kind.SIMULATOR})
         return aircraft
+
+    def _wiflight(self, club) -> None:
+        """Connect the demo club to the Wi-Flight simulator that `make run` starts."""
+        if WiFlightConnection.objects.filter(organization=club).exists():
+            return
+        conn = WiFlightConnection(
+            organization=club, enabled=True, base_url=env_str("WIFLIGHT_DEMO_URL", "http://127.0.0.1:8001"),
+            username=DEMO_WIFLIGHT_ADMIN, name_domain=DEMO_DOMAIN, match_domain=default_match_domain(club),
+            notify_profile=DEMO_NOTIFY_PROFILE, maintenance_enabled=True)
+        conn.set_password(DEMO_WIFLIGHT_PASSWORD)
+        conn.save()
+        reservation_sync_club(club)
 
     def _bookings(self, club, members, fleet) -> int:
         tz, today = club.tz, timezone.localdate(timezone=club.tz)

@@ -1,7 +1,7 @@
 """Start everything the demo needs in one terminal and say where it is.
 
-The portal (Django's development server) and the Wi-Flight simulator beside it; the Celery
-worker joins here with the sync issue. Ctrl-C stops them all.
+The portal (Django's development server), the Wi-Flight simulator beside it, and a Celery
+worker with beat on the embedded broker (no service needed). Ctrl-C stops them all.
 """
 
 import signal
@@ -27,6 +27,9 @@ class Command(BaseCommand):
         processes = {
             "portal": [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
             "wiflight-sim": [sys.executable, "-m", "wiflight_sim", "serve", "--host", host, "--port", str(sim_port)],
+            # One worker with the beat scheduler embedded (-B): the sync sweep and clean-ups.
+            "worker": [sys.executable, "-m", "celery", "-A", "portal", "worker", "-B", "--loglevel", "warning",
+                       "--concurrency", "2"],
         }
         running = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in processes.items()}
         self._banner(host, port, sim_port)

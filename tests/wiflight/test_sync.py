@@ -1,0 +1,113 @@
+"""The reservation sync against the simulator over real HTTP (Celery eager: the kick on
+commit sends inline; the worker-process tests live in test_sync_workers.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from dispatch.models import Booking
+from dispatch.services.bookings import BookingInput, booking_cancel, booking_update
+from portal.integrations.wiflight import services
+from portal.integrations.wiflight.models import ReservationSync, WiFlightConnection
+from portal.integrations.wiflight.xml import parse_reservation_xml
+from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD, NAME_DOMAIN
+
+
+@pytest.fixture
+def connection(club, sim, transactional_db):
+    conn = WiFlightConnection(organization=club, enabled=True, base_url=sim.base_url, username=FLEET_ADMIN,
+                              name_domain=NAME_DOMAIN, match_domain="flightline-test-tac")
+    conn.set_password(FLEET_PASSWORD)
+    conn.save()
+    services._clients.clear()
+    return conn
+
+
+def _at_sim(sim, name):
+    import requests
+
+    from portal.integrations.wiflight.client import WiFlightClient
+
+    client = WiFlightClient(sim.base_url, FLEET_ADMIN, FLEET_PASSWORD)
+    try:
+        return parse_reservation_xml(client.get_reservation(name)[0])
+    except Exception as exc:  # noqa: BLE001
+        if getattr(exc, "status", None) == 404:
+            return None
+        raise
+    finally:
+        client.session.close()
+        del requests
+
+
+def _future(hours=24):
+    start = (timezone.now() + timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0)
+    return start, start + timedelta(hours=2)
+
+
+def test_booking_created_edited_cancelled_follows_at_wiflight(connection, sim, book, aircraft, pilot, dispatcher):
+    start, end = _future()
+    booking = book(aircraft, start, end, [(pilot, "pic")])
+    sync = ReservationSync.objects.get(booking=booking)
+    assert sync.state == "synced" and sync.synced_version == sync.wanted_version == 1
+    remote = _at_sim(sim, sync.name)
+    assert sync.name == f"{booking.uid}@{NAME_DOMAIN}"
+    assert (remote.tail, remote.start, remote.end, remote.domain) == ("F-GABC", start, end, "flightline-test-tac")
+    assert [u.name for u in remote.crew] == [f"pilot@{NAME_DOMAIN}"]
+
+    booking_update(actor=dispatcher, booking=booking, data=BookingInput(
+        aircraft=aircraft, start=start, end=end + timedelta(hours=1), crew=[(pilot, "pic")]))
+    assert _at_sim(sim, sync.name).end == end + timedelta(hours=1)
+
+    booking_cancel(actor=dispatcher, booking=Booking.objects.get(pk=booking.pk))
+    sync.refresh_from_db()
+    assert sync.state == "synced" and sync.synced_deleted and _at_sim(sim, sync.name) is None
+
+
+def test_outage_keeps_the_change_and_the_sweep_delivers_it(connection, sim, book, aircraft, pilot):
+    sim.faults(unavailable=True)
+    booking = book(aircraft, *_future(), [(pilot, "pic")])
+    sync = ReservationSync.objects.get(booking=booking)
+    assert sync.state == "failed" and sync.last_error.startswith("503")
+    sim.faults(clear=True)
+    ReservationSync.objects.filter(pk=sync.pk).update(next_attempt_at=timezone.now())
+    assert services.drain(time_budget=5) == 1
+    sync.refresh_from_db()
+    assert sync.state == "synced" and _at_sim(sim, sync.name) is not None
+
+
+def test_unknown_aircraft_is_dead_with_the_reason(connection, sim, book, aircraft2, pilot, club):
+    from dispatch.models import Aircraft
+
+    stranger = Aircraft.objects.create(organization=club, registration="F-HNEW", aircraft_type="x")
+    booking = book(stranger, *_future(), [(pilot, "pic")])
+    sync = ReservationSync.objects.get(booking=booking)
+    assert sync.state == "dead" and sync.last_error == "403 Cannot reserve this aircraft"
+
+
+def test_aircraft_without_recorder_is_not_sent(connection, sim, book, aircraft, pilot):
+    aircraft.has_wiflight_recorder = False
+    aircraft.save()
+    booking = book(aircraft, *_future(), [(pilot, "pic")])
+    sync = ReservationSync.objects.get(booking=booking)
+    # Nothing to have there: a DELETE of a reservation that never existed is a 404, i.e. done.
+    assert sync.state == "synced" and sync.synced_deleted
+
+
+def test_clubs_without_a_connection_queue_nothing(book, aircraft, pilot, transactional_db):
+    book(aircraft, *_future(), [(pilot, "pic")])
+    assert not ReservationSync.objects.exists()
+
+
+def test_backoff_has_full_jitter_and_honours_retry_after(settings):
+    settings.WIFLIGHT_SYNC_BACKOFF_BASE, settings.WIFLIGHT_SYNC_BACKOFF_CAP = 5, 600
+    samples = [services.backoff_seconds(3) for _ in range(200)]
+    assert 0 <= min(samples) < 10 and max(samples) <= 40
+    assert all(services.backoff_seconds(30) <= 600 for _ in range(50))
+    assert services.backoff_seconds(0, retry_after=120) >= 120
+
+
+def test_password_is_encrypted_at_rest(connection):
+    raw = WiFlightConnection.objects.filter(pk=connection.pk).values_list("password_encrypted", flat=True).get()
+    assert FLEET_PASSWORD not in raw and connection.password == FLEET_PASSWORD
