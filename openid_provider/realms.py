@@ -6,6 +6,8 @@ logged in". Any other realm needs the member's consent, remembered per realm, un
 OPENID_BLOCK_UNTRUSTED_REALMS refuses them outright.
 """
 
+import ipaddress
+
 from django.conf import settings
 from openid.server.trustroot import TrustRoot
 
@@ -24,9 +26,18 @@ def is_site_trusted(realm: str, return_to: str | None) -> bool:
 
 
 def is_sane(realm: str) -> bool:
-    """Refuse realms such as `http://*.com/` that would cover a whole top-level domain."""
+    """Refuse realms such as `http://*.com/` that would cover a whole top-level domain.
+
+    python3-openid's isSane() calls every IP-address host insane; an IP address without a
+    wildcard names exactly one host, so it gets the consent page like any other site."""
     root = TrustRoot.parse(realm)
-    return root is not None and root.isSane()
+    if root is None:
+        return False
+    try:
+        ipaddress.ip_address(root.host.strip("[]"))
+    except ValueError:
+        return root.isSane()
+    return not root.wildcard
 
 
 def is_trusted_by(user, realm: str) -> bool:

@@ -95,3 +95,11 @@ def test_blocked_setting_also_ignores_earlier_consent(other_rp, pilot, settings)
     settings.OPENID_BLOCK_UNTRUSTED_REALMS = True
     response = client_for(pilot).get(other_rp.begin(identity_url_for(pilot.user)))
     assert response.status_code == 403
+
+
+def test_ip_address_realm_is_sane_but_wildcards_are_not():
+    from openid_provider.realms import is_sane
+
+    assert is_sane("http://127.0.0.1:8001/")
+    assert is_sane("https://wiflight.example.org/")
+    assert not is_sane("http://*.com/")

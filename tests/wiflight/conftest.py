@@ -50,14 +50,16 @@ def _sim(env, *args):
 
 @pytest.fixture(scope="session")
 def simulator(tmp_path_factory):
-    env = {**os.environ, "WIFLIGHT_SIM_DB": str(tmp_path_factory.mktemp("wfsim") / "sim.sqlite3")}
+    port = _free_port()
+    # The simulator's own URL (its OpenID realm and return_to) must be the port it runs on.
+    env = {**os.environ, "WIFLIGHT_SIM_DB": str(tmp_path_factory.mktemp("wfsim") / "sim.sqlite3"),
+           "WIFLIGHT_SIM_BASE_URL": f"http://127.0.0.1:{port}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     _sim(env, "migrate", "-v0")
     _sim(env, "sim_user", FLEET_ADMIN, "--role", "fleet_admin", "--password", FLEET_PASSWORD,
          "--fleet", "TAC", "--domain", NAME_DOMAIN)
     for tail in TAILS:
         _sim(env, "sim_aircraft", tail, "--model", "Robin DR400", "--fleet", "TAC")
-    port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "wiflight_sim", "serve", "--port", str(port), "--quiet"],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
