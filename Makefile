@@ -16,12 +16,18 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The portal and the simulator find each other on HOST, PORTAL_PORT and SIM_PORT.
+DEMO_ENV := DEBUG=true PUBLIC_BASE_URL=http://$(HOST):$(PORTAL_PORT) WIFLIGHT_DEMO_URL=http://$(HOST):$(SIM_PORT) \
+	WIFLIGHT_SIM_BASE_URL=http://$(HOST):$(SIM_PORT) \
+	WIFLIGHT_SIM_DEMO_NOTIFY_URL=http://$(HOST):$(PORTAL_PORT)/wiflight/notify/demo/ \
+	OPENID_TRUSTED_REALMS=https://www.wi-flight.net/,http://$(HOST):$(SIM_PORT)/
+
 run: install
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo
-	$(BIN)/python -m wiflight_sim migrate --noinput -v 0
-	$(BIN)/python -m wiflight_sim seed_demo
-	DEBUG=true $(BIN)/python manage.py rundemo --host $(HOST) --port $(PORTAL_PORT) --sim-port $(SIM_PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python -m wiflight_sim migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/python -m wiflight_sim seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py rundemo --host $(HOST) --port $(PORTAL_PORT) --sim-port $(SIM_PORT)
 
 test: install test-portal test-sim
 
