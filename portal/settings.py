@@ -196,7 +196,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
-        "polling_interval": 0.2,  # the embedded broker polls a folder; keep kicks snappy
+        "polling_interval": 0.1,  # the embedded broker polls a folder; keep kicks snappy
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -233,7 +233,8 @@ CELERY_BEAT_SCHEDULE["openid-cleanup"] = {
 # --- Wi-Flight reservation sync (portal/integrations/wiflight) ---
 WIFLIGHT_CONNECT_TIMEOUT = float(env_int("WIFLIGHT_CONNECT_TIMEOUT", 5))
 WIFLIGHT_READ_TIMEOUT = float(env_int("WIFLIGHT_READ_TIMEOUT", 20))
-WIFLIGHT_SYNC_LEASE_SECONDS = env_int("WIFLIGHT_SYNC_LEASE_SECONDS", 60)
+# Longer than the worst single send (login + PUT + re-login + PUT at connect+read timeouts).
+WIFLIGHT_SYNC_LEASE_SECONDS = env_int("WIFLIGHT_SYNC_LEASE_SECONDS", 150)
 WIFLIGHT_SYNC_BACKOFF_BASE = float(env_int("WIFLIGHT_SYNC_BACKOFF_BASE", 5))
 WIFLIGHT_SYNC_BACKOFF_CAP = float(env_int("WIFLIGHT_SYNC_BACKOFF_CAP", 30 * 60))
 WIFLIGHT_SYNC_GIVE_UP_SECONDS = env_int("WIFLIGHT_SYNC_GIVE_UP_SECONDS", 3 * 24 * 3600)
@@ -242,4 +243,22 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE["wiflight-sync-sweep"] = {
     "task": "portal.integrations.wiflight.tasks.drain_reservations",
     "schedule": float(env_int("WIFLIGHT_SYNC_SWEEP_SECONDS", 10)),
+}
+
+# --- Wi-Flight flights: notifications, reconciliation, flight log (issue 6) ---------------------
+WIFLIGHT_NOTIFY_MAX_BYTES = env_int("WIFLIGHT_NOTIFY_MAX_BYTES", 256 * 1024)
+# The simulator's (and our assumed) matching tolerance, either side of a booking: used when
+# reconciliation links a flight to a booking itself (docs/wiflight.md, decision 3).
+WIFLIGHT_MATCH_TOLERANCE_SECONDS = env_int("WIFLIGHT_MATCH_TOLERANCE_SECONDS", 1800)
+WIFLIGHT_RECONCILE_FIRST_LOOKBACK_DAYS = env_int("WIFLIGHT_RECONCILE_FIRST_LOOKBACK_DAYS", 7)
+WIFLIGHT_RECONCILE_OVERLAP_HOURS = env_int("WIFLIGHT_RECONCILE_OVERLAP_HOURS", 48)
+# Check-in: flag a Hobbs time that differs from the detected engine time by more than this.
+WIFLIGHT_HOBBS_TOLERANCE_HOURS = float(env_str("WIFLIGHT_HOBBS_TOLERANCE_HOURS", "0.3"))
+CELERY_BEAT_SCHEDULE["wiflight-reconcile"] = {
+    "task": "portal.integrations.wiflight.tasks.reconcile_all",
+    "schedule": float(env_int("WIFLIGHT_RECONCILE_SECONDS", 15 * 60)),
+}
+CELERY_BEAT_SCHEDULE["wiflight-notification-sweep"] = {
+    "task": "portal.integrations.wiflight.tasks.sweep_notifications",
+    "schedule": float(env_int("WIFLIGHT_NOTIFICATION_SWEEP_SECONDS", 60)),
 }

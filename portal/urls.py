@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+
+from portal.integrations.wiflight import receiver
 
 from portal.views import club, health, home, invitations, members, metrics
 
@@ -22,6 +25,9 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("openid/", include("openid_provider.urls")),
+    # Machine-to-machine: authenticated by the club's notification secret, not a session, so
+    # CSRF does not apply (and this is the only exempt URL).
+    path("wiflight/notify/<slug:slug>/", csrf_exempt(receiver.notify), name="wiflight_notify"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
     path("o/<slug:slug>/", include(club_patterns)),
     path("django-admin/", admin.site.urls),

@@ -1,6 +1,7 @@
-"""The fleet, bookings and their crew, and check-out/check-in records."""
+"""The fleet, bookings and their crew, check-out/check-in records, and the flight log."""
 
 from .bookings import Booking, BookingCrew, Dispatch, TsTzRange
 from .fleet import Aircraft
+from .logbook import LogbookEntry
 
-__all__ = ["Aircraft", "Booking", "BookingCrew", "Dispatch", "TsTzRange"]
+__all__ = ["Aircraft", "Booking", "BookingCrew", "Dispatch", "LogbookEntry", "TsTzRange"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dispatch.flight_selectors import booking_flights, flights_of_member, with_listing_relations
 from dispatch.forms import BookingForm, CancelForm, CheckInForm, CheckOutForm
 from dispatch.models import BookingCrew
 from dispatch.selectors import bookings_visible_to, upcoming_bookings_of_member
@@ -58,13 +59,16 @@ def _back_to_board(request, booking):
 @club_member()
 def booking_detail(request, pk: int):
     booking = booking_for(request, pk)
+    flown = booking_flights(booking)
     return render(request, "dispatch/booking_detail.html", {
         "booking": booking,
         "may_change": rules.actor_may_change(request.membership, booking),
         "dispatch_record": getattr(booking, "dispatch", None),
         "checkout_form": CheckOutForm(initial={"hobbs_out": booking.aircraft.hobbs, "tach_out": booking.aircraft.tach}),
-        "checkin_form": CheckInForm(),
+        # Prefilled from the flights Wi-Flight detected: Hobbs out + their engine hours.
+        "checkin_form": CheckInForm(initial={"hobbs_in": flown.suggested_hobbs_in}),
         "cancel_form": CancelForm(),
+        "flown": flown,
     })
 
 
@@ -108,6 +112,7 @@ def my_bookings(request):
     m = request.membership
     return render(request, "dispatch/my_bookings.html", {
         "upcoming": upcoming_bookings_of_member(m)[:50],
+        "recent_flights": with_listing_relations(flights_of_member(m))[:5],
         "students": m.students.filter(is_active=True).select_related("user") if m.is_instructor else [],
         "roles": BookingCrew.Role,
     })

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dispatch.flight_selectors import booking_flights
 from dispatch.forms import CancelForm, CheckInForm, CheckOutForm, WalkUpForm
 from dispatch.services.bookings import BookingInput
 from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
@@ -14,7 +15,8 @@ from portal.forms import add_service_error
 
 def _detail_with_errors(request, booking, **forms):
     context = {"booking": booking, "may_change": True, "dispatch_record": getattr(booking, "dispatch", None),
-               "checkout_form": CheckOutForm(), "checkin_form": CheckInForm(), "cancel_form": CancelForm(), **forms}
+               "checkout_form": CheckOutForm(), "checkin_form": CheckInForm(), "cancel_form": CancelForm(),
+               "flown": booking_flights(booking), **forms}
     return render(request, "dispatch/booking_detail.html", context, status=400)
 
 

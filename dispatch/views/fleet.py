@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dispatch.flight_selectors import aircraft_totals
 from dispatch.forms import AircraftForm, GroundForm
 from dispatch.models import Aircraft
 from dispatch.services.fleet import aircraft_create, aircraft_set_status, aircraft_update
@@ -13,9 +14,13 @@ from portal.forms import add_service_error
 
 @club_member()
 def fleet(request):
+    aircraft_list = list(Aircraft.objects.filter(organization=request.club).order_by("kind", "registration"))
+    show_totals = request.membership.sees_all_bookings
+    totals = aircraft_totals(request.club) if show_totals else {}
+    for a in aircraft_list:
+        a.flight_totals = totals.get(a.pk)
     return render(request, "dispatch/fleet.html", {
-        "aircraft_list": Aircraft.objects.filter(organization=request.club).order_by("kind", "registration"),
-        "ground_form": GroundForm(),
+        "aircraft_list": aircraft_list, "ground_form": GroundForm(), "show_totals": show_totals,
     })
 
 

@@ -22,8 +22,13 @@ TAILS = ("F-GABC", "F-GXYZ")
 
 
 class Simulator:
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, env: dict | None = None):
         self.base_url = base_url
+        self.env = env or {}
+
+    def notify_profile(self, name: str, *args: str):
+        """Program a notify profile (Wi-Flight does this by hand; the simulator has a command)."""
+        _sim(self.env, "sim_notify_profile", name, *args)
 
     def control(self, method: str, path: str, **json):
         response = requests.request(method, f"{self.base_url}/sim/{path}", json=json or None, timeout=10)
@@ -73,7 +78,7 @@ def simulator(tmp_path_factory):
                 proc.kill()
                 raise RuntimeError("the Wi-Flight simulator did not start")
             time.sleep(0.1)
-    yield Simulator(base)
+    yield Simulator(base, env)
     proc.terminate()
     proc.wait(timeout=10)
 

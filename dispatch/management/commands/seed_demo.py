@@ -15,6 +15,7 @@ from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services import rules
 from dispatch.services.bookings import BookingInput, booking_create
 from dispatch.services.dispatching import booking_check_in, booking_check_out
+from portal.crypto import encrypt_text
 from portal.env import env_str
 from portal.integrations.wiflight.models import WiFlightConnection, default_match_domain
 from portal.integrations.wiflight.services import reservation_sync_club
@@ -26,6 +27,9 @@ DEMO_DOMAIN = "demo.flightline.test"
 DEMO_WIFLIGHT_ADMIN = "flightline@demo.flightline.test"
 DEMO_WIFLIGHT_PASSWORD = "demo-wiflight"
 DEMO_NOTIFY_PROFILE = "flightline-demo"
+# The simulator's demo notify profile POSTs to /wiflight/notify/demo/ with these (Basic auth).
+DEMO_NOTIFY_USER = "wiflight"
+DEMO_NOTIFY_SECRET = "demo-notify-secret"
 AIRCRAFT = [
     ("C-GDFA", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
     ("C-GDFB", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
@@ -95,11 +99,14 @@ class Command(BaseCommand):
     def _wiflight(self, club) -> None:
         """Connect the demo club to the Wi-Flight simulator that `make run` starts."""
         if WiFlightConnection.objects.filter(organization=club).exists():
+            WiFlightConnection.objects.filter(organization=club, notify_secret_encrypted="").update(
+                notify_username=DEMO_NOTIFY_USER, notify_secret_encrypted=encrypt_text(DEMO_NOTIFY_SECRET))
             return
         conn = WiFlightConnection(
             organization=club, enabled=True, base_url=env_str("WIFLIGHT_DEMO_URL", "http://127.0.0.1:8001"),
             username=DEMO_WIFLIGHT_ADMIN, name_domain=DEMO_DOMAIN, match_domain=default_match_domain(club),
-            notify_profile=DEMO_NOTIFY_PROFILE, maintenance_enabled=True)
+            notify_profile=DEMO_NOTIFY_PROFILE, maintenance_enabled=True, notify_username=DEMO_NOTIFY_USER,
+            notify_secret_encrypted=encrypt_text(DEMO_NOTIFY_SECRET))
         conn.set_password(DEMO_WIFLIGHT_PASSWORD)
         conn.save()
         reservation_sync_club(club)

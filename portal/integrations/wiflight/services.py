@@ -253,15 +253,30 @@ def drain(*, batch: int = 20, time_budget: float | None = None) -> int:
         if not claimed:
             break
         for sync in claimed:
-            sync_send(sync, owner)
-            sent += 1
+            if _renew_lease(sync, owner):
+                sync_send(sync, owner)
+                sent += 1
     return sent
 
 
-def sync_one(sync_id: int) -> str | None:
-    owner = new_owner()
-    claimed = claim_due(owner=owner, limit=1, ids=[sync_id])
-    return sync_send(claimed[0], owner) if claimed else None
+def _renew_lease(sync: ReservationSync, owner: str) -> bool:
+    """A batch is sent one row after another: without renewing, the lease of a row late in
+    the batch could run out while earlier rows are sent (slow Wi-Flight), and another worker
+    would claim and send it at the same time as us. False if another worker has it now."""
+    until = timezone.now() + timedelta(seconds=settings.WIFLIGHT_SYNC_LEASE_SECONDS)
+    return bool(ReservationSync.objects.filter(pk=sync.pk, lease_owner=owner).update(lease_until=until))
+
+
+def sync_one(sync_id: int, *, max_sends: int = 5) -> str | None:
+    """Send one row; again if it was changed while we sent it. Those edits' own kicks found
+    the row leased and did nothing, so without this they would wait for the sweep."""
+    owner, state = new_owner(), None
+    for _ in range(max_sends):
+        claimed = claim_due(owner=owner, limit=1, ids=[sync_id])
+        if not claimed:
+            break
+        state = sync_send(claimed[0], owner)
+    return state
 
 
 def sync_retry_now(*, organization, sync_id: int, actor) -> bool:

@@ -15,3 +15,35 @@ def sync_reservation(sync_id: int) -> None:
 def drain_reservations() -> None:
     """The periodic sweep: whatever a kick missed (broker down, worker killed, backoff)."""
     services.drain()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def process_notification(notification_id: int) -> None:
+    """Kicked on commit of a stored notification: ingest its flight (idempotent)."""
+    from portal.integrations.wiflight.flight_services import notification_process
+
+    notification_process(notification_id)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def sweep_notifications() -> None:
+    """Notifications whose kick was lost (broker down, worker killed)."""
+    from portal.integrations.wiflight.flight_services import notifications_sweep
+
+    notifications_sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def reconcile_club(connection_id: int) -> None:
+    from portal.integrations.wiflight.reconciliation import reconcile_club as run
+
+    run(connection_id=connection_id)
+
+
+@shared_task(ignore_result=True)
+def reconcile_all() -> None:
+    """The beat entry: one reconciliation task per ready club."""
+    from portal.integrations.wiflight.reconciliation import connections_to_reconcile
+
+    for connection_id in connections_to_reconcile():
+        reconcile_club.delay(connection_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.integrations.wiflight import views
+from portal.integrations.wiflight import flight_views, views
 
 app_name = "wiflight"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.connection_settings, name="settings"),
     path("queue/", views.queue, name="queue"),
     path("queue/<int:pk>/retry/", views.retry, name="retry"),
+    path("notify-secret/", flight_views.notify_secret, name="notify_secret"),
+    path("notify-secret/end-rotation/", flight_views.notify_rotation_finish, name="notify_rotation_end"),
+    path("flights/", flight_views.flights_admin, name="flights"),
+    path("flights/<int:pk>/assign/", flight_views.flight_assign_view, name="flight_assign"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.access import club_member
@@ -21,6 +22,7 @@ def connection_settings(request):
         return redirect("wiflight:settings", request.club.slug)
     return render(request, "wiflight/settings.html", {
         "form": form, "connection": connection, "summary": queue_summary(request.club),
+        "notify_url": request.build_absolute_uri(reverse("wiflight_notify", args=[request.club.slug])),
     }, status=400 if form.errors else 200)
 
 

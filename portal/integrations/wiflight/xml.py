@@ -128,3 +128,153 @@ def parse_reservation_xml(data: bytes) -> Reservation:
     return Reservation(name=root.get("name", ""), domain=root.get("domain", ""), tail=tail,
                        start=parse_time(_text(root, "start")), end=parse_time(_text(root, "end")),
                        notify_profile=_text(root, "notify_profile"), crew=crew)
+
+
+# --- flights, notifications, the flight index and tracks (read-only) ------------------------
+
+@dataclass(frozen=True)
+class FlightEvent:
+    kind: str
+    time: datetime | None
+    offset: int | None
+    airport: str = ""
+
+
+@dataclass(frozen=True)
+class FlightDocument:
+    wiflight_id: str
+    tail: str
+    start: datetime
+    length: int
+    engine_seconds: int
+    airtime_seconds: int
+    headline: str
+    crew: tuple[str, ...]
+    events: tuple[FlightEvent, ...]
+
+
+@dataclass(frozen=True)
+class Notification:
+    notification_id: str
+    flight: FlightDocument
+    reservation_name: str
+    reservation_domain: str
+
+
+@dataclass(frozen=True)
+class IndexedFlight:
+    wiflight_id: str
+    tail: str
+    start: datetime | None
+
+
+MAX_FLIGHT_SECONDS = 7 * 24 * 3600  # a "flight" longer than a week is a broken document
+
+
+def _int(text: str, what: str, *, default: int | None = None) -> int:
+    if not text and default is not None:
+        return default
+    try:
+        value = int(float(text))
+    except (TypeError, ValueError) as exc:
+        raise XMLRejected(f"<{what}> is not a number: {text[:40]!r}.") from exc
+    if not 0 <= value <= MAX_FLIGHT_SECONDS:
+        raise XMLRejected(f"<{what}> is out of range: {value}.")
+    return value
+
+
+def _tail(aircraft) -> str:
+    if aircraft is None:
+        return ""
+    return (aircraft.get("tail") or _text(aircraft, "tail")).strip().upper()
+
+
+def flight_from_element(element) -> FlightDocument:
+    """A `<flight>` as `GET a/flight/<id>/` returns it (docs/wiflight.md)."""
+    if element is None or element.tag != "flight":
+        raise XMLRejected("The document has no <flight>.")
+    wiflight_id = (element.get("id") or "").strip()
+    if not wiflight_id or len(wiflight_id) > 64:
+        raise XMLRejected("The <flight> has no usable id.")
+    tail = _tail(element.find("aircraft"))
+    if not tail:
+        raise XMLRejected("The flight names no aircraft.")
+    length = _int(_text(element, "length"), "length")
+    crew_el = element.find("crew")
+    crew = tuple(sorted({(u.get("name") or "").strip() for u in (crew_el.findall("user") if crew_el is not None else [])}
+                        - {""}))
+    events_el = element.find("events")
+    events = tuple(
+        FlightEvent(kind=(e.get("type") or "")[:20], time=parse_time(_text(e, "time")) if _text(e, "time") else None,
+                    offset=_int(_text(e, "offset"), "offset") if _text(e, "offset") else None,
+                    airport=_text(e, "airport")[:8].upper())
+        for e in (events_el.findall("event") if events_el is not None else []))
+    return FlightDocument(
+        wiflight_id=wiflight_id, tail=tail[:16], start=parse_time(_text(element, "start")), length=length,
+        engine_seconds=_int(_text(element, "engine_ontime"), "engine_ontime", default=length),
+        airtime_seconds=_int(_text(element, "airtime"), "airtime", default=0),
+        headline=_text(element, "headline")[:200], crew=crew, events=events)
+
+
+def parse_flight_xml(data: bytes) -> FlightDocument:
+    return flight_from_element(parse_xml(data))
+
+
+def parse_notification_xml(data: bytes) -> Notification:
+    """`<notification id><flight>...</flight><reservation name>...</reservation></notification>`."""
+    root = parse_xml(data)
+    if root.tag != "notification":
+        raise XMLRejected(f"Expected <notification>, got <{root.tag}>.")
+    flight = flight_from_element(root.find("flight"))
+    reservation = root.find("reservation")
+    name = (reservation.get("name") or "").strip() if reservation is not None else ""
+    if not name or len(name) > 200:
+        raise XMLRejected("The notification names no reservation.")
+    return Notification(notification_id=(root.get("id") or "")[:64], flight=flight, reservation_name=name,
+                        reservation_domain=(reservation.get("domain") or "")[:120])
+
+
+def parse_flight_index_xml(data: bytes) -> list[IndexedFlight]:
+    root = parse_xml(data)
+    if root.tag != "list":
+        raise XMLRejected(f"Expected <list>, got <{root.tag}>.")
+    flights = []
+    for element in root.findall("flight"):
+        start = _text(element, "start")
+        flights.append(IndexedFlight(wiflight_id=(element.get("id") or "").strip(),
+                                     tail=_tail(element.find("aircraft")), start=parse_time(start) if start else None))
+    return [f for f in flights if f.wiflight_id]
+
+
+TRACK_FIELDS = ("t", "lat", "lon", "alt", "agl", "gs", "vs", "head", "az", "rpm")
+
+
+def parse_track_xml(data: bytes) -> list[list[float]]:
+    """Points as lists in TRACK_FIELDS order (missing attributes are 0)."""
+    root = parse_xml(data)
+    if root.tag != "flight":
+        raise XMLRejected(f"Expected <flight>, got <{root.tag}>.")
+    points = []
+    for point in root.findall("point"):
+        try:
+            points.append([float(point.get(name) or 0) for name in TRACK_FIELDS])
+        except ValueError as exc:
+            raise XMLRejected(f"A track point is not numeric: {exc}") from exc
+    return points
+
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+
+
+def build_kml(*, name: str, points: list[list[float]]) -> bytes:
+    """A KML LineString of the stored track (lon,lat,alt; absolute altitudes in metres)."""
+    kml = etree.Element(f"{{{KML_NS}}}kml", nsmap={None: KML_NS})
+    document = etree.SubElement(kml, f"{{{KML_NS}}}Document")
+    etree.SubElement(document, f"{{{KML_NS}}}name").text = name
+    placemark = etree.SubElement(document, f"{{{KML_NS}}}Placemark")
+    etree.SubElement(placemark, f"{{{KML_NS}}}name").text = name
+    line = etree.SubElement(placemark, f"{{{KML_NS}}}LineString")
+    etree.SubElement(line, f"{{{KML_NS}}}altitudeMode").text = "absolute"
+    etree.SubElement(line, f"{{{KML_NS}}}coordinates").text = " ".join(
+        f"{p[2]:.6f},{p[1]:.6f},{p[3]:.1f}" for p in points)
+    return etree.tostring(kml, xml_declaration=True, encoding="UTF-8")

@@ -53,6 +53,18 @@ class WiFlightConnection(models.Model):
     def is_ready(self) -> bool:
         return bool(self.enabled and self.base_url and self.username and self.password_encrypted and self.name_domain)
 
+    @property
+    def notify_secret(self) -> str:
+        return decrypt_text(self.notify_secret_encrypted)
+
+    @property
+    def notify_previous_secret(self) -> str:
+        return decrypt_text(self.notify_previous_secret_encrypted)
+
+    @property
+    def notify_rotation_in_progress(self) -> bool:
+        return bool(self.notify_previous_secret_encrypted)
+
     def reservation_name(self, local_id: str) -> str:
         return f"{local_id}@{self.name_domain}"
 

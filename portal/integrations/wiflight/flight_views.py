@@ -1,0 +1,62 @@
+"""Admin pages about flights coming back: the notification secret, reconciliation runs and
+flights waiting to be assigned to a booking."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from dispatch.models import Booking
+from portal.access import club_member
+from portal.integrations.wiflight.connection_services import connection_for, notify_rotation_end, notify_secret_generate
+from portal.integrations.wiflight.flight_services import flight_assign
+from portal.integrations.wiflight.models import Flight, FlightNotification, ReconciliationRun
+
+
+@require_POST
+@club_member("admin")
+def notify_secret(request):
+    connection = connection_for(request.club)
+    if connection.pk is None:
+        messages.error(request, "Save the Wi-Flight connection first.")
+        return redirect("wiflight:settings", request.club.slug)
+    secret = notify_secret_generate(connection=connection, actor=request.user)
+    # Shown once, on this response only: it is stored encrypted and never displayed again.
+    response = render(request, "wiflight/notify_secret.html", {"secret": secret, "connection": connection})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@club_member("admin")
+def notify_rotation_finish(request):
+    if notify_rotation_end(connection=connection_for(request.club), actor=request.user):
+        messages.success(request, "Rotation ended: only the new secret is accepted now.")
+    return redirect("wiflight:settings", request.club.slug)
+
+
+@club_member("admin")
+def flights_admin(request):
+    club = request.club
+    return render(request, "wiflight/flights_admin.html", {
+        "runs": ReconciliationRun.objects.filter(organization=club)[:20],
+        "unmatched": Flight.objects.filter(organization=club, booking__isnull=True).exclude(
+            unmatched_reservation="").select_related("aircraft")[:200],
+        "failed": FlightNotification.objects.filter(organization=club, state=FlightNotification.State.FAILED)[:50],
+        "received": FlightNotification.objects.filter(organization=club).count(),
+    })
+
+
+@require_POST
+@club_member("admin")
+def flight_assign_view(request, pk: int):
+    flight = get_object_or_404(Flight, pk=pk, organization=request.club)
+    booking_id = request.POST.get("booking", "")
+    booking = get_object_or_404(Booking, pk=int(booking_id) if booking_id.isdigit() else 0, organization=request.club)
+    try:
+        flight_assign(flight=flight, booking=booking, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Flight {flight.wiflight_id} linked to the booking.")
+    return redirect("wiflight:flights", request.club.slug)

@@ -1,0 +1,150 @@
+"""POST /wiflight/notify/<slug>/: authentication, storage before the 2xx, de-duplication,
+refusals that store nothing, unmatched reservations kept."""
+
+from datetime import datetime, timezone
+
+import pytest
+from django.test import Client
+
+from dispatch.models import LogbookEntry
+from portal.integrations.wiflight.connection_services import notify_rotation_end, notify_secret_generate
+from portal.integrations.wiflight.models import Flight, FlightNotification
+from tests.wiflight.flight_docs import basic, notification_body, signature
+from tests.wiflight.flight_fixtures import (  # noqa: F401 - fixtures
+    NOTIFY_USER, SECRET, maintenance_reservation_for, notify_conn, reservation_for)
+
+URL = "/wiflight/notify/tac/"
+START = datetime(2030, 6, 10, 7, 5, tzinfo=timezone.utc)  # 09:05 Paris, inside the 09:00-11:00 booking
+
+
+def post(body: bytes, url=URL, **headers):
+    return Client().post(url, data=body, content_type="application/xml", **headers)
+
+
+def body_for(name, flight_id=101, **kw):
+    return notification_body(reservation_name=name, flight_id=flight_id, tail="F-GABC", start=START,
+                             crew=["pilot@tac.example.com"], **kw)
+
+
+@pytest.fixture
+def name(notify_conn, booking):
+    return reservation_for(booking)
+
+
+def test_basic_auth_stores_then_processes_into_a_flight_on_the_booking(name, booking, pilot, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    assert response.status_code == 200
+    row = FlightNotification.objects.get()
+    assert (row.wiflight_flight_id, row.reservation_name, row.state) == ("101", name, "processed")
+    assert bytes(row.body) == body_for(name)
+    flight = Flight.objects.get()
+    assert flight.booking == booking and flight.tail == "F-GABC" and flight.aircraft == booking.aircraft
+    assert [e.kind for e in flight.events.all()] == ["engine_start", "takeoff", "landing", "engine_stop"]
+    assert list(flight.crew.values_list("membership", flat=True)) == [pilot.pk]
+    entry = LogbookEntry.objects.get()
+    assert (entry.membership, entry.departure, entry.arrival, entry.landings, entry.block_minutes) == (pilot, "LFPN", "LFPN", 1, 60)
+
+
+def test_the_body_is_stored_before_the_acknowledgement_even_if_processing_waits(name):
+    # No on-commit execution here: the task has not run, yet the row is durable.
+    assert post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 200
+    assert FlightNotification.objects.get().state == "received" and not Flight.objects.exists()
+
+
+def test_hmac_signature_alone_is_enough(name):
+    body = body_for(name)
+    assert post(body, HTTP_X_WIFLIGHT_SIGNATURE=signature(SECRET, body)).status_code == 200
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"HTTP_AUTHORIZATION": basic(NOTIFY_USER, "wrong")},
+    {"HTTP_AUTHORIZATION": basic("someone", SECRET)},
+    {"HTTP_AUTHORIZATION": "Basic !!!not-base64"},
+    {"HTTP_AUTHORIZATION": "Bearer " + SECRET},
+    {"HTTP_X_WIFLIGHT_SIGNATURE": "sha256=" + "0" * 64},
+])
+def test_unauthenticated_is_401_and_nothing_stored(name, headers):
+    body = body_for(name)
+    response = post(body, **headers)
+    assert response.status_code == 401 and "Basic" in response["WWW-Authenticate"]
+    assert not FlightNotification.objects.exists()
+
+
+def test_signature_over_another_body_is_refused(name):
+    assert post(body_for(name), HTTP_X_WIFLIGHT_SIGNATURE=signature(SECRET, b"<other/>")).status_code == 401
+
+
+def test_wrong_club_or_unknown_club_is_401(name, other_club):
+    auth = {"HTTP_AUTHORIZATION": basic(NOTIFY_USER, SECRET)}
+    assert post(body_for(name), url="/wiflight/notify/other/", **auth).status_code == 401
+    assert post(body_for(name), url="/wiflight/notify/nope/", **auth).status_code == 401
+    assert not FlightNotification.objects.exists()
+
+
+def test_a_club_without_a_secret_receives_nothing(name, notify_conn):
+    notify_conn.notify_secret_encrypted = ""
+    notify_conn.save()
+    assert post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, "")).status_code == 401
+
+
+def test_rotation_accepts_both_secrets_until_it_ends(name, notify_conn, admin):
+    new = notify_secret_generate(connection=notify_conn, actor=admin.user)
+    assert new != SECRET
+    assert post(body_for(name, 1), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 200
+    assert post(body_for(name, 2), HTTP_AUTHORIZATION=basic(NOTIFY_USER, new)).status_code == 200
+    notify_rotation_end(connection=notify_conn, actor=admin.user)
+    assert post(body_for(name, 3), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 401
+    assert post(body_for(name, 4), HTTP_AUTHORIZATION=basic(NOTIFY_USER, new)).status_code == 200
+
+
+def test_the_same_notification_three_times_is_one_flight(name, django_capture_on_commit_callbacks):
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 200
+    assert FlightNotification.objects.count() == 1 and Flight.objects.count() == 1
+    assert LogbookEntry.objects.count() == 1
+
+
+def test_booking_and_maintenance_notifications_for_one_flight_make_one_flight(
+        name, aircraft, booking, django_capture_on_commit_callbacks):
+    maintenance = maintenance_reservation_for(aircraft)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(body_for(maintenance), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    assert FlightNotification.objects.count() == 2
+    flight = Flight.objects.get()
+    assert flight.booking == booking and not flight.needs_assignment
+
+
+def test_unknown_reservation_is_kept_as_an_unmatched_flight(notify_conn, aircraft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(body_for("deleted-booking@tac.example.com"), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    assert response.status_code == 200
+    flight = Flight.objects.get()
+    assert flight.booking is None and flight.needs_assignment
+    assert flight.unmatched_reservation == "deleted-booking@tac.example.com" and flight.aircraft == aircraft
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"not xml", b"<notification id='1'/>",
+    b"<notification id='1'><reservation name='x@y'/></notification>",
+    b"<?xml version='1.0'?><!DOCTYPE n [<!ENTITY e 'x'>]><notification>&e;</notification>",
+    b"<flight id='1'/>",
+])
+def test_malformed_is_400_and_nothing_stored(name, body):
+    response = post(body, HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    assert response.status_code == 400 and response.content.startswith(b"Bad notification")
+    assert not FlightNotification.objects.exists()
+
+
+def test_oversized_body_is_413_before_anything_else(name, settings):
+    settings.WIFLIGHT_NOTIFY_MAX_BYTES = 1000
+    assert post(body_for(name) + b" " * 1000, HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 413
+    assert not FlightNotification.objects.exists()
+
+
+def test_get_is_405(name):
+    assert Client().get(URL).status_code == 405
