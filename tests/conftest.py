@@ -25,6 +25,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Login rate limits live in the cache; with CACHE_URL (Redis) it outlives a test, and one
+    # test's failed logins would lock the next test's personas out.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_member(club: Organization, username: str, **roles) -> Membership:
     user = User.objects.create_user(username=username, email=f"{username}@example.com", password=PASSWORD,
                                     full_name=username.title())

@@ -15,6 +15,10 @@ from django.core.management.base import BaseCommand
 from dispatch.management.commands.seed_demo import DEMO_PASSWORD, MEMBERS
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Run the portal (and its companions) for the demo."
 
@@ -32,10 +36,15 @@ class Command(BaseCommand):
                        "--concurrency", "2"],
         }
         running = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in processes.items()}
+        # Stopped by a supervisor (SIGTERM) rather than Ctrl-C: stop the children too, or they
+        # would keep the ports and the next `make run` would fail to start.
+        signal.signal(signal.SIGTERM, _interrupt)
         self._banner(host, port, sim_port)
         try:
             while all(p.poll() is None for p in running.values()):
                 time.sleep(0.5)
+            stopped = [name for name, p in running.items() if p.poll() is not None]
+            self.stderr.write(f"{', '.join(stopped)} stopped; stopping the others.")
         except KeyboardInterrupt:
             pass
         finally:
