@@ -111,3 +111,45 @@ def test_backoff_has_full_jitter_and_honours_retry_after(settings):
 def test_password_is_encrypted_at_rest(connection):
     raw = WiFlightConnection.objects.filter(pk=connection.pk).values_list("password_encrypted", flat=True).get()
     assert FLEET_PASSWORD not in raw and connection.password == FLEET_PASSWORD
+
+
+def test_cancel_after_a_flight_matched_keeps_the_reservation_and_says_why(connection, sim, book, aircraft, pilot,
+                                                                        dispatcher, club):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+    from portal.integrations.wiflight.xml import format_time
+
+    start, end = _future()
+    booking = book(aircraft, start, end, [(pilot, "pic")])
+    sync = ReservationSync.objects.get(booking=booking)
+    flight = sim.control("POST", "flights", tail="F-GABC", start=format_time(start + timedelta(minutes=10)),
+                         duration=3600)
+    assert sync.name in [m["reservation"] for m in flight["matched"]]
+    booking_cancel(actor=dispatcher, booking=Booking.objects.get(pk=booking.pk))
+    sync.refresh_from_db()
+    assert sync.state == "dead" and sync.last_error.startswith("Wi-Flight keeps this reservation: 409")
+    assert _at_sim(sim, sync.name) is not None
+    page = client_for(dispatcher).get(reverse("dispatch:booking", args=[club.slug, booking.pk])).content.decode()
+    assert "Wi-Flight keeps this reservation" in page
+
+
+def test_maintenance_subscription_spans_all_time_in_its_own_domain(connection, sim, aircraft, aircraft2, admin):
+    from portal.integrations.wiflight.connection_services import connection_update
+
+    connection.maintenance_enabled = True
+    connection_update(connection=connection, actor=admin.user, changed_fields={"maintenance_enabled"})
+    rows = ReservationSync.objects.filter(kind="maintenance")
+    assert {r.aircraft.registration for r in rows} == {"F-GABC", "F-GXYZ"}
+    remote = _at_sim(sim, f"maintenance-{aircraft.pk}@{NAME_DOMAIN}")
+    assert remote.domain == "flightline-test-tac-maintenance" and remote.tail == "F-GABC"
+    assert (remote.start.year, remote.end.year) == (2000, 2100) and remote.crew == ()
+
+
+def test_new_aircraft_gets_its_maintenance_subscription(connection, sim, admin):
+    from dispatch.services.fleet import AircraftInput, aircraft_create
+
+    connection.maintenance_enabled = True
+    connection.save()
+    new = aircraft_create(actor=admin, data=AircraftInput(registration="F-GXYZ", aircraft_type="Robin"))
+    assert ReservationSync.objects.get(kind="maintenance", aircraft=new).state == "synced"
