@@ -18,6 +18,9 @@ class User(AbstractUser):
     """A person. What they may do depends on their membership in each club."""
 
     full_name = models.CharField(max_length=150, blank=True)
+    # Set when the account was switched off because its last club membership was deactivated:
+    # reactivating a membership may switch it back on; an account the operator disabled stays off.
+    disabled_by_clubs = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

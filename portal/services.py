@@ -32,6 +32,12 @@ def _unique_username(email: str) -> str:
     return candidate
 
 
+def _lock_club(organization_id: int) -> None:
+    """Serialize membership changes within one club. Without it two admins demoting each other
+    at the same moment on PostgreSQL would each still see the other as admin, and both win."""
+    list(Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk", flat=True))
+
+
 def _guard_last_admin(membership: Membership, *, keeps_admin: bool) -> None:
     if keeps_admin or not (membership.is_admin and membership.is_active):
         return
@@ -152,8 +158,16 @@ def invitation_accept(*, token: str, password: str) -> User:
     return user
 
 
+def _shared_with_other_clubs(membership: Membership) -> bool:
+    return Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).exists()
+
+
 def member_update(*, membership: Membership, actor: User, details: MemberDetails) -> Membership:
+    """Roles, instructor and Wi-Flight username are the club's to set. Name and email belong to
+    the person: a club admin may set them only while the account belongs to this club alone
+    (otherwise one club's admin could redirect another club member's password resets)."""
     with transaction.atomic():
+        _lock_club(membership.organization_id)
         membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
         user = membership.user
         before = {"full_name": user.full_name, "email": user.email, "roles": membership.roles,
@@ -161,6 +175,10 @@ def member_update(*, membership: Membership, actor: User, details: MemberDetails
                   "instructor": membership.instructor_id}
         _guard_last_admin(membership, keeps_admin=Role.ADMIN.value in details.roles)
         email = details.email.strip().lower()
+        identity_changed = email != user.email.lower() or details.full_name.strip() != user.full_name
+        if identity_changed and _shared_with_other_clubs(membership):
+            raise ValidationError(f"{user.display_name} also belongs to another club: only they can change "
+                                  "their name and email.")
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
             raise ValidationError("Another account already uses this email address.")
         user.full_name, user.email = details.full_name.strip(), email
@@ -172,6 +190,8 @@ def member_update(*, membership: Membership, actor: User, details: MemberDetails
                 user.save(update_fields=["full_name", "email"])
                 membership.save()
         except IntegrityError as exc:
+            if "email" in str(exc).lower():
+                raise ValidationError("Another account already uses this email address.") from exc
             raise ValidationError("Another member of this club already has this Wi-Flight username.") from exc
         after = {"full_name": user.full_name, "email": user.email, "roles": membership.roles,
                  "wiflight_username": membership.wiflight_username,
@@ -191,20 +211,22 @@ def member_set_active(*, membership: Membership, actor: User, active: bool) -> M
     """Deactivate or reactivate. A deactivated member keeps their history but cannot be
     booked; a user with no active membership left cannot sign in at all."""
     with transaction.atomic():
+        _lock_club(membership.organization_id)
         membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
         if membership.is_active == active:
             return membership
         if not active:
             _guard_last_admin(membership, keeps_admin=False)
+        user = membership.user
         membership.is_active = active
         membership.save(update_fields=["is_active"])
-        user = membership.user
-        if active and not user.is_active:
-            user.is_active = True
-            user.save(update_fields=["is_active"])
-        elif not active and not user.is_superuser and not user.memberships.filter(is_active=True).exists():
-            user.is_active = False
-            user.save(update_fields=["is_active"])
+        if active and not user.is_active and user.disabled_by_clubs:
+            user.is_active, user.disabled_by_clubs = True, False
+            user.save(update_fields=["is_active", "disabled_by_clubs"])
+        elif (not active and user.is_active and not user.is_superuser
+              and not user.memberships.filter(is_active=True).exists()):
+            user.is_active, user.disabled_by_clubs = False, True
+            user.save(update_fields=["is_active", "disabled_by_clubs"])
         verb = "Reactivated" if active else "Deactivated"
         audit_record(organization=membership.organization, actor=actor,
                      action="member.reactivated" if active else "member.deactivated",

@@ -140,3 +140,16 @@ def test_pilot_completes_the_log_entry_until_it_is_billed(as_user, club, flight,
     assert entry.remarks == "fixed"
     audit = AuditEvent.objects.get(action="logbook.changed")
     assert audit.details["before"]["remarks"] == "Touch and goes" and "after billing" in audit.summary
+
+
+def test_an_unreachable_wiflight_never_stalls_the_flight_page(as_user, club, flight, pilot, monkeypatch):
+    from portal.integrations.wiflight import tasks
+
+    FlightTrack.objects.filter(flight=flight).delete()
+    asked = []
+    monkeypatch.setattr(tasks.fetch_track, "delay", lambda flight_id: asked.append(flight_id))
+    page = as_user(pilot).get(url(club, "flight", flight.pk))
+    assert page.status_code == 200 and "being fetched from Wi-Flight" in page.content.decode()
+    kml = as_user(pilot).get(url(club, "flight_kml", flight.pk))
+    assert kml.status_code == 503 and kml["Retry-After"] == "10"
+    assert asked == [flight.pk, flight.pk]

@@ -121,3 +121,31 @@ def test_audit_log_page_for_admin_only(admin, pilot, club):
     member_set_active(membership=pilot, actor=admin.user, active=False)
     html = client_for(admin).get(reverse("audit_log", args=[club.slug])).content.decode()
     assert "Deactivated Pilot" in html
+
+
+def test_admin_of_another_club_cannot_change_a_shared_members_email(admin, club, outsider):
+    membership, _ = member_invite(organization=club, actor=admin.user, details=_details(email=outsider.user.email))
+    with pytest.raises(ValidationError, match="also belongs to another club"):
+        member_update(membership=membership, actor=admin.user, details=_details(email="attacker@evil.test"))
+    outsider.user.refresh_from_db()
+    assert outsider.user.email == "outsider@example.com"
+    # Club-owned fields still change.
+    member_update(membership=membership, actor=admin.user, details=_details(
+        email=outsider.user.email, full_name=outsider.user.full_name, roles=frozenset({"pilot", "instructor"})))
+    membership.refresh_from_db()
+    assert membership.is_instructor
+
+
+def test_reactivation_does_not_reenable_an_account_the_operator_disabled(admin, pilot, pilot2):
+    member_set_active(membership=pilot2, actor=admin.user, active=False)
+    from portal.models import User as U
+
+    U.objects.filter(pk=pilot.user.pk).update(is_active=False)  # the operator disabled it
+    member_set_active(membership=pilot, actor=admin.user, active=False)
+    member_set_active(membership=pilot, actor=admin.user, active=True)
+    pilot.user.refresh_from_db()
+    pilot2.user.refresh_from_db()
+    assert pilot.user.is_active is False
+    member_set_active(membership=pilot2, actor=admin.user, active=True)
+    pilot2.user.refresh_from_db()
+    assert pilot2.user.is_active is True

@@ -21,9 +21,8 @@ from dispatch.services.logbook import logbook_mark_billed, logbook_update
 from dispatch.views.lookups import aircraft_for
 from portal.access import club_member
 from portal.forms import add_service_error
-from portal.integrations.wiflight.client import WiFlightError
-from portal.integrations.wiflight.flight_services import flight_track_points
-from portal.integrations.wiflight.xml import XMLRejected, build_kml
+from portal.integrations.wiflight.flight_services import flight_track_request
+from portal.integrations.wiflight.xml import build_kml
 from portal.models import Membership
 
 PAGE_SIZE = 50
@@ -93,13 +92,10 @@ def _playback(request, flight) -> str:
 @club_member()
 def flight_detail(request, pk: int):
     flight = flight_for(request, pk)
-    track_error = ""
-    try:
-        points = flight_track_points(flight=flight)  # network on first view; never in a transaction
-    except (WiFlightError, XMLRejected) as exc:
-        points, track_error = [], f"The track could not be fetched from Wi-Flight ({exc}); try again later."
+    points = flight_track_request(flight)
+    track_error = "" if points is not None else "The track is being fetched from Wi-Flight; reload in a moment."
     return render(request, "dispatch/flight_detail.html", {
-        "flight": flight, "picture": track_picture(points), "track_error": track_error,
+        "flight": flight, "picture": track_picture(points or []), "track_error": track_error,
         "playback_url": _playback(request, flight), "playback_path": settings.WIFLIGHT_PLAYBACK_PATH,
         "entries": flight.log_entries.select_related("membership__user"),
     })
@@ -108,10 +104,12 @@ def flight_detail(request, pk: int):
 @club_member()
 def flight_kml(request, pk: int):
     flight = flight_for(request, pk)
-    try:
-        points = flight_track_points(flight=flight)
-    except (WiFlightError, XMLRejected):
-        return HttpResponse("The track is not available yet.", status=503, content_type="text/plain")
+    points = flight_track_request(flight)
+    if points is None:
+        response = HttpResponse("The track is being fetched from Wi-Flight; try again in a moment.", status=503,
+                                content_type="text/plain")
+        response["Retry-After"] = "10"
+        return response
     body = build_kml(name=f"{flight.tail} {flight.headline}".strip(), points=points)
     response = HttpResponse(body, content_type="application/vnd.google-earth.kml+xml")
     response["Content-Disposition"] = f'attachment; filename="flight-{flight.wiflight_id}.kml"'

@@ -83,3 +83,18 @@ def test_metrics_need_the_token(client, settings, club, booking):
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer nope").status_code == 404
     body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer tok-123").content.decode()
     assert 'flightline_wiflight_sync_rows{state="dead"} 1' in body
+
+
+def test_moving_the_connection_needs_the_password_again(admin, club):
+    client = client_for(admin)
+    client.post(reverse("wiflight:settings", args=[club.slug]), FORM)
+    r = client.post(reverse("wiflight:settings", args=[club.slug]),
+                    {**FORM, "password": "", "base_url": "https://evil.example.net"})
+    assert r.status_code == 400 and "Give the password again" in r.content.decode()
+    assert WiFlightConnection.objects.get(organization=club).base_url == "https://wf.example.org"
+
+
+def test_plain_http_refused_in_production(admin, club, settings):
+    settings.DEBUG = False
+    r = client_for(admin).post(reverse("wiflight:settings", args=[club.slug]), {**FORM, "base_url": "http://wf.example.org"})
+    assert r.status_code == 400 and "https://" in r.content.decode()

@@ -148,3 +148,20 @@ def test_oversized_body_is_413_before_anything_else(name, settings):
 
 def test_get_is_405(name):
     assert Client().get(URL).status_code == 405
+
+
+def test_another_club_cannot_shadow_this_clubs_notification(name, other_club, django_capture_on_commit_callbacks):
+    from portal.integrations.wiflight.models import WiFlightConnection
+
+    other = WiFlightConnection(organization=other_club, match_domain="x", notify_username=NOTIFY_USER)
+    other.notify_secret_encrypted = __import__("portal.crypto", fromlist=["encrypt_text"]).encrypt_text("other-secret")
+    other.save()
+    # The other club posts first, with its own secret, naming our reservation and flight id.
+    assert post(body_for(name), url="/wiflight/notify/other/",
+                HTTP_AUTHORIZATION=basic(NOTIFY_USER, "other-secret")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    assert response.status_code == 200
+    ours = FlightNotification.objects.get(organization__slug="tac")
+    assert ours.state == "processed"
+    assert Flight.objects.filter(organization__slug="tac", booking__isnull=False).count() == 1

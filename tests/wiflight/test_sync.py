@@ -153,3 +153,21 @@ def test_new_aircraft_gets_its_maintenance_subscription(connection, sim, admin):
     connection.save()
     new = aircraft_create(actor=admin, data=AircraftInput(registration="F-GXYZ", aircraft_type="Robin"))
     assert ReservationSync.objects.get(kind="maintenance", aircraft=new).state == "synced"
+
+
+def test_changing_the_name_domain_deletes_the_old_reservation(connection, sim, book, aircraft, pilot, admin):
+    from portal.integrations.wiflight.connection_services import connection_update
+
+    booking = book(aircraft, *_future(), [(pilot, "pic")])
+    old_name = ReservationSync.objects.get(booking=booking).name
+    assert _at_sim(sim, old_name) is not None
+    connection.name_domain = "renamed.example.com"
+    connection_update(connection=connection, actor=admin.user, changed_fields={"name_domain"})
+    row = ReservationSync.objects.get(booking=booking)
+    assert row.name == f"{booking.uid}@renamed.example.com"
+    # Our simulator account may not use the new domain: the new name is refused, loudly...
+    assert row.state == "dead" and "403" in row.last_error
+    # ...and the reservation under the old name is gone rather than left matching flights.
+    tombstone = ReservationSync.objects.get(name=old_name)
+    assert tombstone.booking is None and tombstone.state == "synced" and tombstone.synced_deleted
+    assert _at_sim(sim, old_name) is None

@@ -39,7 +39,8 @@ def notification_store(*, connection: WiFlightConnection, body: bytes, notificat
             transaction.on_commit(lambda: _kick_notification(row.pk))
             return row, True
     except IntegrityError:  # Wi-Flight retried, or two deliveries raced: the first one won
-        return FlightNotification.objects.get(wiflight_flight_id=notification.flight.wiflight_id,
+        return FlightNotification.objects.get(organization_id=connection.organization_id,
+                                              wiflight_flight_id=notification.flight.wiflight_id,
                                               reservation_name=notification.reservation_name), False
 
 
@@ -216,14 +217,34 @@ def flight_assign(*, flight: Flight, booking: Booking, actor) -> Flight:
 
 # --- the track (network: never inside a transaction) -------------------------------------------
 
-def flight_track_points(*, flight: Flight, client_factory=None) -> list[list[float]]:
-    """The stored track, or fetched from Wi-Flight in 600 s chunks and stored on first use."""
-    cached = FlightTrack.objects.filter(flight=flight).values_list("points", flat=True).first()
+def flight_track_cached(flight: Flight) -> list[list[float]] | None:
+    return FlightTrack.objects.filter(flight=flight).values_list("points", flat=True).first()
+
+
+def flight_track_request(flight: Flight) -> list[list[float]] | None:
+    """The stored track, or None after asking a worker to fetch it: a web request never waits
+    for Wi-Flight (a long flight is many 600 s chunks)."""
+    points = flight_track_cached(flight)
+    if points is None:
+        from portal.integrations.wiflight.tasks import fetch_track
+
+        try:
+            fetch_track.delay(flight.pk)
+        except Exception:  # noqa: BLE001 - broker down: the next page view asks again
+            log.warning("could not enqueue the track fetch of flight %s", flight.pk, exc_info=True)
+        points = flight_track_cached(flight)  # eager Celery (tests, scripts) fetched it already
+    return points
+
+
+def flight_track_fetch(*, flight_id: int, client_factory=None) -> list[list[float]]:
+    """Fetch a track from Wi-Flight in 600 s chunks and store it (worker side; idempotent)."""
+    flight = Flight.objects.get(pk=flight_id)
+    cached = flight_track_cached(flight)
     if cached is not None:
         return cached
     from portal.integrations.wiflight.services import client_for
 
-    # Called from a view with no transaction open: a slow Wi-Flight must not hold locks.
+    # No transaction is open while we talk to Wi-Flight: a slow server must not hold locks.
     connection = WiFlightConnection.objects.get(organization_id=flight.organization_id)
     client = (client_factory or client_for)(connection)
     points: list[list[float]] = []
@@ -233,6 +254,6 @@ def flight_track_points(*, flight: Flight, client_factory=None) -> list[list[flo
     try:
         with transaction.atomic():
             FlightTrack.objects.create(flight=flight, points=points)
-    except IntegrityError:  # two viewers fetched it at once; either copy is the same track
+    except IntegrityError:  # two workers fetched it at once; either copy is the same track
         pass
     return points

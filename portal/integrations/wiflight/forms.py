@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from portal.integrations.wiflight.models import WiFlightConnection
 
@@ -15,11 +16,24 @@ class ConnectionForm(forms.ModelForm):
         fields = ["enabled", "base_url", "username", "name_domain", "match_domain", "notify_profile",
                   "maintenance_enabled", "maintenance_domain"]
 
+    def clean_base_url(self):
+        url = self.cleaned_data["base_url"].rstrip("/")
+        # The fleet administrator's password travels to this address: only over TLS, except
+        # to a local simulator while developing.
+        if not url.startswith("https://") and not settings.DEBUG:
+            raise forms.ValidationError("Wi-Flight must be reached over https://.")
+        return url
+
     def clean_name_domain(self):
         return self.cleaned_data["name_domain"].strip().lstrip("@").lower()
 
     def clean(self):
         data = super().clean()
+        # A stored password is only ever sent where it was entered for: pointing the
+        # connection at another server or account needs the password again.
+        moved = {"base_url", "username"} & set(self.changed_data)
+        if moved and self.instance.password_encrypted and not data.get("password"):
+            raise forms.ValidationError("Give the password again when you change the Wi-Flight address or username.")
         if data.get("enabled"):
             missing = [label for field, label in (("username", "the fleet administrator username"),
                                                    ("name_domain", "the reservation name domain"))

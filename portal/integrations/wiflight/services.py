@@ -53,8 +53,24 @@ def _bump_fields(now) -> dict:
     }
 
 
+def _rename(*, kind: str, booking=None, aircraft=None, name: str, now) -> None:
+    """The club changed its reservation name domain: the row takes the new name, and a row
+    without a target is left under the old name, so the old reservation gets deleted."""
+    current = (ReservationSync.objects.filter(booking=booking) if booking is not None
+               else ReservationSync.objects.filter(kind=kind, aircraft=aircraft)).exclude(name=name).first()
+    if current is None or ReservationSync.objects.filter(name=name).exists():
+        return
+    old_name = current.name
+    ReservationSync.objects.filter(pk=current.pk).update(name=name)
+    ReservationSync.objects.create(organization_id=current.organization_id, name=old_name, kind=kind,
+                                   wanted_version=current.wanted_version + 1, synced_version=current.synced_version,
+                                   next_attempt_at=now, pending_since=now)
+    transaction.on_commit(lambda: kick(old_name))
+
+
 def _mark(*, organization_id: int, name: str, kind: str, booking=None, aircraft=None) -> None:
     now = timezone.now()
+    _rename(kind=kind, booking=booking, aircraft=aircraft, name=name, now=now)
     if not ReservationSync.objects.filter(name=name).update(**_bump_fields(now)):
         try:
             with transaction.atomic():

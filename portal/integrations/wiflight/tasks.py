@@ -47,3 +47,12 @@ def reconcile_all() -> None:
 
     for connection_id in connections_to_reconcile():
         reconcile_club.delay(connection_id)
+
+
+@shared_task(ignore_result=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30,
+             retry_backoff_max=1800, max_retries=8)
+def fetch_track(flight_id: int) -> None:
+    """Fetch a flight's GPS track once, for its page and KML (retried with backoff)."""
+    from portal.integrations.wiflight.flight_services import flight_track_fetch
+
+    flight_track_fetch(flight_id=flight_id)

@@ -31,7 +31,9 @@ class FlightNotification(models.Model):
     class Meta:
         ordering = ["-received_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["wiflight_flight_id", "reservation_name"], name="notification_unique_match"),
+            # Per club: one club's notifications can never shadow another's.
+            models.UniqueConstraint(fields=["organization", "wiflight_flight_id", "reservation_name"],
+                                    name="notification_unique_match"),
         ]
         indexes = [models.Index(fields=["state", "received_at"], name="notification_state")]
 
