@@ -99,6 +99,10 @@ class WalkUpForm(BookingForm, CheckOutForm):
         del self.fields["start"]
         self.fields["end"].label = "Expected back"
 
+    def to_input(self) -> BookingInput:
+        self.cleaned_data.setdefault("start", None)  # the service starts it now
+        return super().to_input()
+
 
 class AircraftForm(forms.Form):
     registration = forms.CharField(max_length=16)

@@ -26,7 +26,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("openid/", include("openid_provider.urls")),
     # Machine-to-machine: authenticated by the club's notification secret, not a session, so
-    # CSRF does not apply (and this is the only exempt URL).
+    # CSRF does not apply (the OpenID endpoint is the only other exempt URL).
     path("wiflight/notify/<slug:slug>/", csrf_exempt(receiver.notify), name="wiflight_notify"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
     path("o/<slug:slug>/", include(club_patterns)),

@@ -145,3 +145,16 @@ def test_a_booking_lasts_at_most_31_days(book, aircraft, pilot):
     with pytest.raises(ValidationError, match="at most 31 days"):
         book(aircraft, at(1, 9), at(1, 9) + timedelta(days=31, minutes=1), [(pilot, PIC)])
     assert book(aircraft, at(1, 9), at(1, 9) + timedelta(days=31), [(pilot, PIC)])
+
+
+def test_student_books_a_lesson_with_their_own_instructor(book, aircraft, instructor, student):
+    assert book(aircraft, at(10, 9), at(10, 11), [(instructor, INSTR), (student, STUDENT)], actor=student)
+
+
+def test_instructor_cannot_cancel_a_flight_their_student_only_rides_on(book, aircraft, instructor, student, pilot):
+    from dispatch.services.rules import actor_may_change
+
+    ride = book(aircraft, at(10, 9), at(10, 11), [(pilot, PIC), (student, PAX)])
+    lesson = book(aircraft, at(10, 12), at(10, 13), [(student, PIC)])
+    assert not actor_may_change(instructor, ride)
+    assert actor_may_change(instructor, lesson)

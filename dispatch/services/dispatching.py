@@ -4,6 +4,7 @@ The aircraft row is locked while its meters are compared and moved, so two dispa
 checking the same aircraft in and out at once cannot both read the old meter.
 """
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -74,7 +75,9 @@ def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, 
     _require_dispatcher(actor)
     with transaction.atomic():
         aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
-        record = Dispatch.objects.select_for_update().get(booking=booking)
+        record = Dispatch.objects.select_for_update().filter(booking=booking).first()
+        if record is None or booking.status != Booking.Status.DISPATCHED:
+            raise ValidationError("Only a checked-out booking can be checked in.")
         if hobbs_in is None or hobbs_in < record.hobbs_out:
             raise ValidationError(f"Hobbs in must be at least Hobbs out ({record.hobbs_out}).")
         if tach_in is None or tach_in < record.tach_out:
@@ -101,8 +104,9 @@ def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, 
 def walkup_dispatch(*, actor: Membership, data: BookingInput, hobbs_out: Decimal, tach_out: Decimal,
                     correction_reason: str = "") -> Booking:
     """Book from now until the expected return and check out in one step: the aircraft is
-    either booked and out, or neither."""
+    either booked and out, or neither. `data.start` is ignored: a walk-up starts now."""
     _require_dispatcher(actor)
+    data = replace(data, start=timezone.now().replace(second=0, microsecond=0))
     with transaction.atomic():
         booking = booking_create(actor=actor, data=data)
         return booking_check_out(actor=actor, booking=booking, hobbs_out=hobbs_out, tach_out=tach_out,

@@ -98,6 +98,8 @@ def check_actor_may_book(actor: Membership, crew: CrewList) -> None:
     allowed = {actor.pk}
     if actor.is_instructor:
         allowed |= set(actor.students.values_list("pk", flat=True))
+    if actor.instructor_id:  # a student books lessons with their own instructor
+        allowed.add(actor.instructor_id)
     for membership, role in crew:
         if role != BookingCrew.Role.PASSENGER and membership.pk not in allowed:
             whom = "yourself and your students" if actor.is_instructor else "yourself"
@@ -109,7 +111,9 @@ def actor_may_change(actor: Membership, booking: Booking) -> bool:
         return True
     if not actor.can_book:
         return False
-    crew_ids = {c.membership_id for c in booking.crew.all()}
-    if actor.pk in crew_ids or booking.created_by_id == actor.user_id:
+    crew = list(booking.crew.all())
+    if actor.pk in {c.membership_id for c in crew} or booking.created_by_id == actor.user_id:
         return True
-    return actor.is_instructor and actor.students.filter(pk__in=crew_ids).exists()
+    # An instructor manages their students' flights, not flights a student merely rides along on.
+    flying = {c.membership_id for c in crew if c.role != BookingCrew.Role.PASSENGER}
+    return actor.is_instructor and actor.students.filter(pk__in=flying).exists()

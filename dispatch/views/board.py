@@ -6,13 +6,11 @@ from django.utils import timezone
 from dispatch.selectors import board_for
 from dispatch.views.lookups import may_open
 from portal.access import club_member
+from portal.query_params import parse_day
 
 
 def _parse_day(value: str | None, tz) -> date:
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate(timezone=tz)
-    except ValueError:
-        return timezone.localdate(timezone=tz)
+    return parse_day(value) or timezone.localdate(timezone=tz)
 
 
 @club_member()

@@ -16,12 +16,14 @@ from dispatch.services.bookings import booking_cancel, booking_create, booking_u
 from dispatch.views.lookups import aircraft_for, booking_for
 from portal.access import club_member
 from portal.forms import add_service_error
+from portal.query_params import parse_id
 
 
 def _initial_for_new(request) -> dict:
     initial = {}
-    if request.GET.get("aircraft", "").isdigit():
-        initial["aircraft"] = aircraft_for(request, int(request.GET["aircraft"])).pk
+    aircraft_id = parse_id(request.GET.get("aircraft"))
+    if aircraft_id is not None:
+        initial["aircraft"] = aircraft_for(request, aircraft_id).pk
     try:
         start = datetime.fromisoformat(request.GET["start"])
     except (KeyError, ValueError):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch.flight_selectors import booking_flights
@@ -17,6 +16,8 @@ def _detail_with_errors(request, booking, **forms):
     context = {"booking": booking, "may_change": True, "dispatch_record": getattr(booking, "dispatch", None),
                "checkout_form": CheckOutForm(), "checkin_form": CheckInForm(), "cancel_form": CancelForm(),
                "flown": booking_flights(booking), **forms}
+    # Shown at the top too: the form that failed may not be on the page for this status.
+    context["action_errors"] = [e for f in forms.values() for e in f.non_field_errors()]
     return render(request, "dispatch/booking_detail.html", context, status=400)
 
 
@@ -58,7 +59,6 @@ def walkup(request):
                       initial={"aircraft": request.GET.get("aircraft")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        d["start"] = timezone.now().replace(second=0, microsecond=0)
         data: BookingInput = form.to_input()
         try:
             booking = walkup_dispatch(actor=request.membership, data=data, hobbs_out=d["hobbs_out"],

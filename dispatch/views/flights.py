@@ -1,7 +1,6 @@
 """Flights detected by Wi-Flight: my flights, the club's, an aircraft's, one flight (track
 picture, KML, playback link), and the flight log."""
 
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,12 +17,14 @@ from dispatch.flight_selectors import (
 from dispatch.forms import LogbookEntryForm
 from dispatch.models import LogbookEntry
 from dispatch.services.logbook import logbook_mark_billed, logbook_update
+from dispatch.selectors import bookings_visible_to
 from dispatch.views.lookups import aircraft_for
 from portal.access import club_member
 from portal.forms import add_service_error
 from portal.integrations.wiflight.flight_services import flight_track_request
 from portal.integrations.wiflight.xml import build_kml
 from portal.models import Membership
+from portal.query_params import parse_day, parse_id
 
 PAGE_SIZE = 50
 
@@ -31,17 +32,6 @@ PAGE_SIZE = 50
 def flight_for(request, pk: int):
     qs = flights_visible_to(request.membership).select_related("aircraft", "booking", "organization__wiflight")
     return get_object_or_404(qs.prefetch_related("events", "crew__membership__user"), pk=pk)
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 @club_member()
@@ -56,8 +46,8 @@ def my_flights(request):
 @club_member("admin", "dispatcher", "maintenance")
 def flight_list(request):
     club = request.club
-    filters = FlightFilters(date_from=_date(request.GET.get("from")), date_to=_date(request.GET.get("to")),
-                            aircraft_id=_int(request.GET.get("aircraft")), membership_id=_int(request.GET.get("member")))
+    filters = FlightFilters(date_from=parse_day(request.GET.get("from")), date_to=parse_day(request.GET.get("to")),
+                            aircraft_id=parse_id(request.GET.get("aircraft")), membership_id=parse_id(request.GET.get("member")))
     flights = with_listing_relations(filter_flights(flights_visible_to(request.membership), filters, club.tz))
     page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -98,6 +88,9 @@ def flight_detail(request, pk: int):
         "flight": flight, "picture": track_picture(points or []), "track_error": track_error,
         "playback_url": _playback(request, flight), "playback_path": settings.WIFLIGHT_PLAYBACK_PATH,
         "entries": flight.log_entries.select_related("membership__user"),
+        # Crew matched only by their Wi-Flight username may see the flight but not the booking.
+        "booking_visible": flight.booking_id is not None
+        and bookings_visible_to(request.membership).filter(pk=flight.booking_id).exists(),
     })
 
 
@@ -135,7 +128,7 @@ def logbook_entry_edit(request, pk: int):
             add_service_error(form, exc)
         else:
             messages.success(request, "Flight log entry saved.")
-            return redirect("dispatch:my_flights", request.club.slug)
+            return redirect("dispatch:flight", request.club.slug, entry.flight_id)
     return render(request, "dispatch/flights_log_entry.html", {
         "form": form, "entry": entry, "may_edit": entry.editable_by(request.membership),
     }, status=400 if form.errors else 200)

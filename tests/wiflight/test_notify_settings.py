@@ -6,9 +6,10 @@ from portal.models import AuditEvent
 from tests.wiflight.flight_fixtures import SECRET, notify_conn  # noqa: F401 - fixture
 
 
-def test_settings_page_says_what_to_register(as_user, admin, notify_conn):
+def test_settings_page_says_what_to_register(as_user, admin, notify_conn, settings):
+    settings.PUBLIC_BASE_URL = "https://flightline.example.org"
     html = as_user(admin).get("/o/tac/wiflight/").content.decode()
-    assert "http://testserver/wiflight/notify/tac/" in html and "HTTP Basic" in html and "<code>wiflight</code>" in html
+    assert "https://flightline.example.org/wiflight/notify/tac/" in html and "HTTP Basic" in html and "<code>wiflight</code>" in html
     assert SECRET not in html
 
 

@@ -171,3 +171,12 @@ def test_changing_the_name_domain_deletes_the_old_reservation(connection, sim, b
     tombstone = ReservationSync.objects.get(name=old_name)
     assert tombstone.booking is None and tombstone.state == "synced" and tombstone.synced_deleted
     assert _at_sim(sim, old_name) is None
+
+
+def test_an_undecryptable_password_is_recorded_and_retried_not_silent(connection, sim, book, aircraft, pilot):
+    WiFlightConnection.objects.filter(pk=connection.pk).update(password_encrypted="not-a-fernet-token")
+    services._clients.clear()
+    booking = book(aircraft, *_future(), [(pilot, "pic")])
+    sync = ReservationSync.objects.get(booking=booking)
+    assert sync.state == "failed" and "cannot be decrypted" in sync.last_error and sync.lease_owner == ""
+    assert sync.next_attempt_at > timezone.now()

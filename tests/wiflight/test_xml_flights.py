@@ -59,3 +59,18 @@ def test_parse_notification_only_raises_xml_rejected(data):
         parse_notification_xml(data)
     except XMLRejected:
         pass
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
+def test_track_points_must_be_finite(value):
+    body = f'<flight start="20300101T000000Z" length="60"><point t="0" lat="{value}" lon="2"/></flight>'.encode()
+    with pytest.raises(XMLRejected, match="finite"):
+        parse_track_xml(body)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e999"])
+def test_flight_numbers_must_be_finite(value):
+    from portal.integrations.wiflight.xml import _int
+
+    with pytest.raises(XMLRejected):
+        _int(value, "length")

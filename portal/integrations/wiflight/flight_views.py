@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dispatch.models import Booking
 from portal.access import club_member
+from portal.query_params import parse_id
 from portal.integrations.wiflight.connection_services import connection_for, notify_rotation_end, notify_secret_generate
 from portal.integrations.wiflight.flight_services import flight_assign
 from portal.integrations.wiflight.models import Flight, FlightNotification, ReconciliationRun
@@ -52,7 +53,7 @@ def flights_admin(request):
 def flight_assign_view(request, pk: int):
     flight = get_object_or_404(Flight, pk=pk, organization=request.club)
     booking_id = request.POST.get("booking", "")
-    booking = get_object_or_404(Booking, pk=int(booking_id) if booking_id.isdigit() else 0, organization=request.club)
+    booking = get_object_or_404(Booking, pk=parse_id(booking_id) or 0, organization=request.club)
     try:
         flight_assign(flight=flight, booking=booking, actor=request.user)
     except ValidationError as exc:

@@ -196,8 +196,8 @@ def sync_send(sync: ReservationSync, owner: str) -> str:
     conn = WiFlightConnection.objects.get(organization_id=sync.organization_id)
     version = ReservationSync.objects.filter(pk=sync.pk).values_list("wanted_version", flat=True).get()
     wanted = wanted_reservation(sync, conn)  # read after the version: at least that new
-    client = client_for(conn)
     try:
+        client = client_for(conn)
         if wanted is None:
             client.delete_reservation(sync.name)
             etag = ""
@@ -205,6 +205,12 @@ def sync_send(sync: ReservationSync, owner: str) -> str:
             etag = client.put_reservation(sync.name, build_reservation_xml(wanted)).etag or ""
     except WiFlightError as exc:
         return _record_failure(sync, owner, version, exc, deleting=wanted is None)
+    except Exception as exc:  # noqa: BLE001 - e.g. an undecryptable password after a key change
+        # Recorded and retried with backoff like an outage, instead of silently holding the
+        # lease until it expires and trying again at full speed.
+        log.exception("Wi-Flight sync of %s failed unexpectedly", sync.name)
+        return _record_failure(sync, owner, version, WiFlightError(None, f"{type(exc).__name__}: {exc}"),
+                               deleting=wanted is None)
     return _record_success(sync, owner, version, deleted=wanted is None, etag=etag)
 
 

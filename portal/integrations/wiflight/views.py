@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,9 @@ def connection_settings(request):
         return redirect("wiflight:settings", request.club.slug)
     return render(request, "wiflight/settings.html", {
         "form": form, "connection": connection, "summary": queue_summary(request.club),
-        "notify_url": request.build_absolute_uri(reverse("wiflight_notify", args=[request.club.slug])),
+        # From the configured public address, never the Host header: this is what the admin
+        # hands to Wi-Flight, and behind a proxy the request's own scheme may be wrong.
+        "notify_url": settings.PUBLIC_BASE_URL + reverse("wiflight_notify", args=[request.club.slug]),
     }, status=400 if form.errors else 200)
 
 

@@ -4,6 +4,7 @@ All XML Flightline reads goes through `parse_xml`: one hardened lxml parser that
 no entities, loads no DTD, touches no network, refuses any DOCTYPE and caps the size.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -176,7 +177,7 @@ def _int(text: str, what: str, *, default: int | None = None) -> int:
         return default
     try:
         value = int(float(text))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # "inf" overflows int()
         raise XMLRejected(f"<{what}> is not a number: {text[:40]!r}.") from exc
     if not 0 <= value <= MAX_FLIGHT_SECONDS:
         raise XMLRejected(f"<{what}> is out of range: {value}.")
@@ -257,9 +258,12 @@ def parse_track_xml(data: bytes) -> list[list[float]]:
     points = []
     for point in root.findall("point"):
         try:
-            points.append([float(point.get(name) or 0) for name in TRACK_FIELDS])
+            values = [float(point.get(name) or 0) for name in TRACK_FIELDS]
         except ValueError as exc:
             raise XMLRejected(f"A track point is not numeric: {exc}") from exc
+        if not all(math.isfinite(v) for v in values):  # NaN/inf break SVG, KML and jsonb
+            raise XMLRejected("A track point has a value that is not a finite number.")
+        points.append(values)
     return points
 
 
