@@ -89,6 +89,10 @@ class CeleryWorkers:
                                 stdout=subprocess.DEVNULL, stderr=log.with_suffix(".err").open("w"),
                                 start_new_session=True)
         self.procs[name], self.logs[name] = proc, log
+        # One at a time: kombu's filesystem transport truncates its exchange table before
+        # locking it, so two workers binding their queues at the same moment can read an
+        # empty table and crash (seen in CI). Redis and RabbitMQ have no such race.
+        self.wait_ready(name)
         return proc
 
     def wait_ready(self, *names: str, timeout: float = 60) -> None:
