@@ -2,13 +2,14 @@
 flights and engine time, per-aircraft totals, the club list with filters."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from dispatch.models import Booking, LogbookEntry
+from dispatch.selectors import local_midnight
 from portal.integrations.wiflight.models import Flight
 from portal.models import Membership
 
@@ -39,13 +40,9 @@ class FlightFilters:
 
 
 def filter_flights(qs: QuerySet[Flight], filters: FlightFilters, tz) -> QuerySet[Flight]:
-    from dispatch.selectors import local_midnight
-
     if filters.date_from:
         qs = qs.filter(start__gte=local_midnight(filters.date_from, tz))
     if filters.date_to:
-        from datetime import timedelta
-
         qs = qs.filter(start__lt=local_midnight(filters.date_to + timedelta(days=1), tz))
     if filters.aircraft_id:
         qs = qs.filter(aircraft_id=filters.aircraft_id)

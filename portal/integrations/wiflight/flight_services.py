@@ -10,15 +10,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from lxml import etree
 
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services.logbook import logbook_entries_for_flight
+from portal.audit import audit_record
 from portal.integrations.wiflight.models import (
     Flight, FlightCrew, FlightEvent, FlightNotification, FlightTrack, ReservationSync, WiFlightConnection)
 from portal.integrations.wiflight.xml import (
-    FlightDocument, Notification, XMLRejected, parse_notification_xml, parse_track_xml)
+    FlightDocument, Notification, XMLRejected, flight_from_element, parse_notification_xml, parse_track_xml,
+    parse_xml)
 from portal.models import Membership
 
 log = logging.getLogger(__name__)
@@ -85,10 +89,6 @@ def notifications_sweep(*, older_than_seconds: int = 60, limit: int = 200) -> in
 
 
 def _flight_xml(body: bytes) -> str:
-    from lxml import etree
-
-    from portal.integrations.wiflight.xml import parse_xml
-
     element = parse_xml(body).find("flight")
     return etree.tostring(element, encoding="unicode") if element is not None else ""
 
@@ -193,10 +193,6 @@ def _crew(flight: Flight, document: FlightDocument) -> None:
 
 def flight_assign(*, flight: Flight, booking: Booking, actor) -> Flight:
     """An admin links an unmatched flight to a booking of the same club and aircraft."""
-    from django.core.exceptions import ValidationError
-
-    from portal.audit import audit_record
-
     if booking.organization_id != flight.organization_id:
         raise ValidationError("That booking belongs to another club.")
     if booking.aircraft.registration != flight.tail:
@@ -206,7 +202,6 @@ def flight_assign(*, flight: Flight, booking: Booking, actor) -> Flight:
             raise ValidationError("This flight is already linked to a booking.")
         flight.refresh_from_db()
         FlightCrew.objects.filter(flight=flight, membership__isnull=False).delete()
-        from portal.integrations.wiflight.xml import flight_from_element, parse_xml
 
         _crew(flight, flight_from_element(parse_xml(flight.raw_document.encode())))
         logbook_entries_for_flight(flight=flight)
