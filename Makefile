@@ -54,8 +54,13 @@ serve: install
 check-deploy: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Benchmarks print tables (ratios against a baseline measured in the same run). board.py and
+# sync.py use PostgreSQL and Redis (DATABASE_URL / CELERY_BROKER_URL, or their own defaults).
 bench: install
+	$(BIN)/python bench/sim.py
+	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/board.py
+	$(BIN)/python bench/sync.py
 
 bench-sim: install
 	$(BIN)/python bench/sim.py
