@@ -9,9 +9,6 @@ benches reuse the measurement: `from bench.sim import measure_put_throughput, ru
 
 import argparse
 import contextlib
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -21,48 +18,24 @@ from pathlib import Path
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from wiflight_sim.launcher import serving, sim_command, sim_env  # noqa: E402
 USERNAME, PASSWORD, DOMAIN, TAIL = "bench@bench.test", "bench-password", "bench.test", "C-BNCH"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _sim(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "wiflight_sim", *args], cwd=REPO, env=env, check=True, capture_output=True)
 
 
 @contextlib.contextmanager
 def running_simulator():
     """Yield the base URL of a fresh simulator (own temp DB, seeded), stopped afterwards."""
     with tempfile.TemporaryDirectory(prefix="wfsim-bench-") as tmp:
-        env = {**os.environ, "WIFLIGHT_SIM_DB": str(Path(tmp) / "sim.sqlite3")}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        _sim(env, "migrate", "-v0")
-        _sim(env, "sim_user", USERNAME, "--role", "fleet_admin", "--password", PASSWORD, "--fleet", "Bench", "--domain", DOMAIN)
-        _sim(env, "sim_aircraft", TAIL, "--model", "Cessna 172S", "--fleet", "Bench")
-        port = _free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "wiflight_sim", "serve", "--port", str(port), "--quiet", "--no-delivery"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    requests.get(f"{base}/sim/health", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise RuntimeError("simulator did not start") from None
-                    time.sleep(0.1)
+        db = Path(tmp) / "sim.sqlite3"
+        env = sim_env(db)
+        sim_command(env, "migrate", "-v0")
+        sim_command(env, "sim_user", USERNAME, "--role", "fleet_admin", "--password", PASSWORD, "--fleet", "Bench",
+                    "--domain", DOMAIN)
+        sim_command(env, "sim_aircraft", TAIL, "--model", "Cessna 172S", "--fleet", "Bench")
+        with serving(db, delivery=False) as base:
             yield base
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def _body(name: str, i: int) -> bytes:

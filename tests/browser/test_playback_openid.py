@@ -9,13 +9,8 @@ migrated and seeded once per module), so the pilot's account is created by the r
 with the identity URL of this test's portal database, exactly as the portal's sync would.
 """
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -26,6 +21,7 @@ from openid_provider.links import playback_url
 from openid_provider.services import identity_url_for
 from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import PASSWORD
+from wiflight_sim.launcher import serving, sim_command, sim_env
 
 try:
     from playwright.sync_api import expect
@@ -34,7 +30,6 @@ except ImportError:  # the `browser` fixture skips (or fails under REQUIRE_BROWS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REPO = Path(__file__).resolve().parents[2]
 FLEET_ADMIN = "fleet@tac.example.com"
 FLEET_PASSWORD = "fleet-admin-pw"
 NAME_DOMAIN = "tac.example.com"
@@ -47,25 +42,6 @@ OTHER_START, OTHER_END = "20300612T070000Z", "20300612T090000Z"
 
 
 # --- The Wi-Flight simulator ------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _sim_env(db: Path, base_url: str = "") -> dict:
-    env = {**os.environ, "WIFLIGHT_SIM_DB": str(db)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    if base_url:
-        env["WIFLIGHT_SIM_BASE_URL"] = base_url
-    return env
-
-
-def _sim(env, *args):
-    subprocess.run([sys.executable, "-m", "wiflight_sim", *args], cwd=REPO, env=env, check=True,
-                   stdout=subprocess.DEVNULL, timeout=60)
 
 
 class Simulator:
@@ -93,11 +69,11 @@ class Simulator:
 def sim_template(tmp_path_factory):
     """A simulator database migrated and seeded once: fleet admin of TAC and F-GABC."""
     db = tmp_path_factory.mktemp("wfsim-template") / "sim.sqlite3"
-    env = _sim_env(db)
-    _sim(env, "migrate", "-v0")
-    _sim(env, "sim_user", FLEET_ADMIN, "--role", "fleet_admin", "--password", FLEET_PASSWORD,
+    env = sim_env(db)
+    sim_command(env, "migrate", "-v0")
+    sim_command(env, "sim_user", FLEET_ADMIN, "--role", "fleet_admin", "--password", FLEET_PASSWORD,
          "--fleet", "TAC", "--domain", NAME_DOMAIN)
-    _sim(env, "sim_aircraft", TAIL, "--model", "Robin DR400", "--fleet", "TAC")
+    sim_command(env, "sim_aircraft", TAIL, "--model", "Robin DR400", "--fleet", "TAC")
     return db
 
 
@@ -109,28 +85,8 @@ def wiflight(sim_template, tmp_path):
         source = Path(str(sim_template) + suffix)
         if source.exists():
             shutil.copyfile(source, Path(str(db) + suffix))
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wiflight_sim", "serve", "--port", str(port), "--quiet", "--no-delivery"],
-        cwd=REPO, env=_sim_env(db, base), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            requests.get(f"{base}/sim/health", timeout=1)
-            break
-        except requests.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("the Wi-Flight simulator did not start")
-            time.sleep(0.05)
-    yield Simulator(base)
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(db, delivery=False) as base:
+        yield Simulator(base)
 
 
 # --- Portal and simulator set up for one pilot's flight ---------------------------------------

@@ -4,17 +4,11 @@ One simulator per test session (its own temporary SQLite database); each test st
 reset simulator (reservations, flights, request log and faults wiped; accounts kept).
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
+from wiflight_sim.launcher import free_port, serving, sim_command, sim_env
+
 FLEET_ADMIN = "fleet@tac.example.com"
 FLEET_PASSWORD = "fleet-admin-pw"
 NAME_DOMAIN = "tac.example.com"
@@ -28,7 +22,7 @@ class Simulator:
 
     def notify_profile(self, name: str, *args: str):
         """Program a notify profile (Wi-Flight does this by hand; the simulator has a command)."""
-        _sim(self.env, "sim_notify_profile", name, *args)
+        sim_command(self.env, "sim_notify_profile", name, *args)
 
     def control(self, method: str, path: str, **json):
         response = requests.request(method, f"{self.base_url}/sim/{path}", json=json or None, timeout=10)
@@ -42,45 +36,18 @@ class Simulator:
         return self.control("POST", "reset")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _sim(env, *args):
-    subprocess.run([sys.executable, "-m", "wiflight_sim", *args], cwd=REPO, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-
-
 @pytest.fixture(scope="session")
 def simulator(tmp_path_factory):
-    port = _free_port()
-    # The simulator's own URL (its OpenID realm and return_to) must be the port it runs on.
-    env = {**os.environ, "WIFLIGHT_SIM_DB": str(tmp_path_factory.mktemp("wfsim") / "sim.sqlite3"),
-           "WIFLIGHT_SIM_BASE_URL": f"http://127.0.0.1:{port}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    _sim(env, "migrate", "-v0")
-    _sim(env, "sim_user", FLEET_ADMIN, "--role", "fleet_admin", "--password", FLEET_PASSWORD,
-         "--fleet", "TAC", "--domain", NAME_DOMAIN)
+    db = tmp_path_factory.mktemp("wfsim") / "sim.sqlite3"
+    port = free_port()
+    env = sim_env(db, f"http://127.0.0.1:{port}")
+    sim_command(env, "migrate", "-v0")
+    sim_command(env, "sim_user", FLEET_ADMIN, "--role", "fleet_admin", "--password", FLEET_PASSWORD,
+                "--fleet", "TAC", "--domain", NAME_DOMAIN)
     for tail in TAILS:
-        _sim(env, "sim_aircraft", tail, "--model", "Robin DR400", "--fleet", "TAC")
-    proc = subprocess.Popen([sys.executable, "-m", "wiflight_sim", "serve", "--port", str(port), "--quiet"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{base}/sim/health", timeout=1)
-            break
-        except requests.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("the Wi-Flight simulator did not start")
-            time.sleep(0.1)
-    yield Simulator(base, env)
-    proc.terminate()
-    proc.wait(timeout=10)
+        sim_command(env, "sim_aircraft", tail, "--model", "Robin DR400", "--fleet", "TAC")
+    with serving(db, port=port) as base:
+        yield Simulator(base, env)
 
 
 @pytest.fixture
@@ -88,3 +55,17 @@ def sim(simulator):
     simulator.reset()
     yield simulator
     simulator.faults(clear=True)
+
+
+@pytest.fixture
+def connection(club, sim, transactional_db):
+    """The test club connected to the simulator, sync switched on."""
+    from portal.integrations.wiflight import services
+    from portal.integrations.wiflight.models import WiFlightConnection
+
+    conn = WiFlightConnection(organization=club, enabled=True, base_url=sim.base_url, username=FLEET_ADMIN,
+                              name_domain=NAME_DOMAIN, match_domain="flightline-test-tac")
+    conn.set_password(FLEET_PASSWORD)
+    conn.save()
+    services._clients.clear()  # a client cached by an earlier test may point at a reset simulator
+    return conn

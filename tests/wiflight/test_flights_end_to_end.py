@@ -14,7 +14,6 @@ from portal.integrations.wiflight.models import (
     Flight, FlightNotification, FlightTrack, ReconciliationRun, ReservationSync)
 from portal.integrations.wiflight.reconciliation import reconcile_club
 from tests.wiflight.flight_docs import basic
-from tests.wiflight.test_sync import connection  # noqa: F401 - fixture
 
 SECRET = "e2e-notify-secret"
 PROFILE = "flightline-e2e"

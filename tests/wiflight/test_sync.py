@@ -14,16 +14,6 @@ from portal.integrations.wiflight.xml import parse_reservation_xml
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD, NAME_DOMAIN
 
 
-@pytest.fixture
-def connection(club, sim, transactional_db):
-    conn = WiFlightConnection(organization=club, enabled=True, base_url=sim.base_url, username=FLEET_ADMIN,
-                              name_domain=NAME_DOMAIN, match_domain="flightline-test-tac")
-    conn.set_password(FLEET_PASSWORD)
-    conn.save()
-    services._clients.clear()
-    return conn
-
-
 def _at_sim(sim, name):
     import requests
 

@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from dispatch.models import Booking, BookingCrew
 from dispatch.services.bookings import BookingInput, booking_cancel, booking_create, booking_update
-from portal.integrations.wiflight import services
 from portal.integrations.wiflight.client import WiFlightClient, WiFlightError
 from portal.integrations.wiflight.documents import wanted_reservation
-from portal.integrations.wiflight.models import ReservationSync, WiFlightConnection
+from portal.integrations.wiflight.models import ReservationSync
 from portal.integrations.wiflight.xml import build_reservation_xml, parse_reservation_xml
 from tests.conftest import make_member
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD, NAME_DOMAIN
@@ -35,16 +34,6 @@ SYNC_ENV = {
     "WIFLIGHT_SYNC_SWEEP_SECONDS": "1",
     "WIFLIGHT_SYNC_DRAIN_SECONDS": "5",
 }
-
-
-@pytest.fixture
-def connection(club, sim, transactional_db):
-    conn = WiFlightConnection(organization=club, enabled=True, base_url=sim.base_url, username=FLEET_ADMIN,
-                              name_domain=NAME_DOMAIN, match_domain="flightline-test-tac")
-    conn.set_password(FLEET_PASSWORD)
-    conn.save()
-    services._clients.clear()
-    return conn
 
 
 @pytest.fixture
