@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
-from portal.integrations.wiflight.selectors import queue_summary
+from portal.integrations.wiflight.selectors import notification_summary, queue_summary
 
 
 @never_cache
@@ -25,4 +25,12 @@ def metrics(request):
     lines += ["# HELP flightline_wiflight_sync_oldest_pending_seconds Age of the oldest change not yet at Wi-Flight.",
               "# TYPE flightline_wiflight_sync_oldest_pending_seconds gauge",
               f"flightline_wiflight_sync_oldest_pending_seconds {summary.oldest_pending_seconds or 0:.1f}"]
+    notifications = notification_summary()
+    lines += ["# HELP flightline_wiflight_notifications Notifications received from Wi-Flight by state.",
+              "# TYPE flightline_wiflight_notifications gauge"]
+    lines += [f'flightline_wiflight_notifications{{state="{state}"}} {n}'
+              for state, n in sorted(notifications.counts.items())]
+    lines += ["# HELP flightline_wiflight_reconcile_age_seconds Time since the oldest club's last finished reconciliation.",
+              "# TYPE flightline_wiflight_reconcile_age_seconds gauge",
+              f"flightline_wiflight_reconcile_age_seconds {notifications.reconcile_age_seconds or 0:.1f}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")

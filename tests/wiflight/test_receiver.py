@@ -165,3 +165,39 @@ def test_another_club_cannot_shadow_this_clubs_notification(name, other_club, dj
     ours = FlightNotification.objects.get(organization__slug="tac")
     assert ours.state == "processed"
     assert Flight.objects.filter(organization__slug="tac", booking__isnull=False).count() == 1
+
+
+def test_failed_processing_is_retried_by_the_sweep_then_by_an_admin(name, admin, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.integrations.wiflight import flight_services
+    from tests.conftest import client_for
+
+    real_ingest = flight_services.flight_ingest
+    monkeypatch.setattr(flight_services, "flight_ingest", lambda **kw: (_ for _ in ()).throw(ValueError("boom")))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    row = FlightNotification.objects.get()
+    assert row.state == "failed" and row.attempts == 1 and row.retry_at > timezone.now()
+    assert flight_services.notifications_sweep() == 0  # not due yet
+    FlightNotification.objects.update(retry_at=timezone.now() - timedelta(seconds=1))
+    assert flight_services.notifications_sweep() == 1
+    row.refresh_from_db()
+    assert row.attempts == 2 and row.state == "failed"
+    monkeypatch.setattr(flight_services, "flight_ingest", real_ingest)
+    FlightNotification.objects.update(attempts=6, retry_at=None)  # given up: an admin retries
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(admin).post(f"/o/tac/wiflight/notifications/{row.pk}/retry/")
+    row.refresh_from_db()
+    assert row.state == "processed" and Flight.objects.count() == 1
+
+
+def test_metrics_count_notifications(name, settings, client, django_capture_on_commit_callbacks):
+    settings.METRICS_TOKEN = "t"
+    with django_capture_on_commit_callbacks(execute=True):
+        post(body_for(name), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer t").content.decode()
+    assert 'flightline_wiflight_notifications{state="processed"} 1' in body

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
@@ -27,6 +28,7 @@ from portal.models import Membership
 
 log = logging.getLogger(__name__)
 TRACK_CHUNK_SECONDS = 600  # Wi-Flight caps a track request at 10 minutes
+NOTIFICATION_MAX_ATTEMPTS = 6
 
 
 # --- receiving -----------------------------------------------------------------------------
@@ -69,8 +71,13 @@ def notification_process(notification_pk: int) -> Flight | None:
                                raw=_flight_xml(bytes(row.body)), reservation_name=parsed.reservation_name,
                                source=Flight.Source.NOTIFICATION)
     except (XMLRejected, IntegrityError, ValueError) as exc:
+        attempts = row.attempts + 1
+        # Some failures pass (a race with a concurrent ingest); the sweep tries again with
+        # backoff, a few times, then leaves it for an admin (flights page, "Retry").
+        retry_at = (timezone.now() + timedelta(minutes=2 ** attempts)
+                    if attempts < NOTIFICATION_MAX_ATTEMPTS else None)
         FlightNotification.objects.filter(pk=row.pk).update(
-            state=FlightNotification.State.FAILED, attempts=row.attempts + 1, last_error=str(exc)[:500])
+            state=FlightNotification.State.FAILED, attempts=attempts, last_error=str(exc)[:500], retry_at=retry_at)
         log.warning("notification %s could not be processed: %s", row.pk, exc)
         return None
     FlightNotification.objects.filter(pk=row.pk).update(
@@ -80,12 +87,27 @@ def notification_process(notification_pk: int) -> Flight | None:
 
 def notifications_sweep(*, older_than_seconds: int = 60, limit: int = 200) -> int:
     """What a lost kick left behind (broker down, worker killed): process it now."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(FlightNotification.objects.filter(state=FlightNotification.State.RECEIVED, received_at__lt=cutoff)
+    now = timezone.now()
+    lost = Q(state=FlightNotification.State.RECEIVED, received_at__lt=now - timedelta(seconds=older_than_seconds))
+    due_retry = Q(state=FlightNotification.State.FAILED, retry_at__lte=now)
+    ids = list(FlightNotification.objects.filter(lost | due_retry)
                .order_by("received_at").values_list("pk", flat=True)[:limit])
     for pk in ids:
         notification_process(pk)
     return len(ids)
+
+
+def notification_retry(*, organization, notification_id: int, actor) -> bool:
+    """An admin's "Retry" of a notification whose processing failed."""
+    with transaction.atomic():
+        updated = FlightNotification.objects.filter(
+            pk=notification_id, organization=organization, state=FlightNotification.State.FAILED).update(
+            state=FlightNotification.State.RECEIVED, retry_at=None)
+        if updated:
+            audit_record(organization=organization, actor=actor, action="wiflight.notification_retry",
+                         summary=f"Asked to process Wi-Flight notification #{notification_id} again")
+            transaction.on_commit(lambda: _kick_notification(notification_id))
+    return bool(updated)
 
 
 def _flight_xml(body: bytes) -> str:

@@ -10,7 +10,7 @@ from dispatch.models import Booking
 from portal.access import club_member
 from portal.query_params import parse_id
 from portal.integrations.wiflight.connection_services import connection_for, notify_rotation_end, notify_secret_generate
-from portal.integrations.wiflight.flight_services import flight_assign
+from portal.integrations.wiflight.flight_services import flight_assign, notification_retry
 from portal.integrations.wiflight.models import Flight, FlightNotification, ReconciliationRun
 
 
@@ -60,4 +60,14 @@ def flight_assign_view(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Flight {flight.wiflight_id} linked to the booking.")
+    return redirect("wiflight:flights", request.club.slug)
+
+
+@require_POST
+@club_member("admin")
+def notification_retry_view(request, pk: int):
+    if notification_retry(organization=request.club, notification_id=pk, actor=request.user):
+        messages.success(request, "The notification will be processed again.")
+    else:
+        messages.info(request, "Nothing to retry.")
     return redirect("wiflight:flights", request.club.slug)

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from portal.integrations.wiflight.models import ReservationSync
+from portal.integrations.wiflight.models import (
+    FlightNotification, ReconciliationRun, ReservationSync, WiFlightConnection)
 
 State = ReservationSync.State
 
@@ -37,3 +38,21 @@ def queue_problems(organization, limit: int = 200):
             .exclude(state=State.SYNCED)
             .select_related("booking__aircraft", "aircraft")
             .order_by("pending_since", "pk")[:limit])
+
+
+@dataclass
+class NotificationSummary:
+    counts: dict[str, int]
+    reconcile_age_seconds: float | None
+
+
+def notification_summary() -> NotificationSummary:
+    """Notifications by state, and how stale the stalest enabled club's reconciliation is."""
+    counts = {state: 0 for state in FlightNotification.State.values}
+    counts.update(dict(FlightNotification.objects.values_list("state").annotate(n=Count("pk"))
+                       .values_list("state", "n")))
+    clubs = WiFlightConnection.objects.filter(enabled=True).values_list("organization_id", flat=True)
+    last = (ReconciliationRun.objects.filter(organization_id__in=clubs, finished_at__isnull=False)
+            .values("organization_id").annotate(last=Max("finished_at")).values_list("last", flat=True))
+    oldest = min(last, default=None)
+    return NotificationSummary(counts, (timezone.now() - oldest).total_seconds() if oldest else None)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("notify-secret/end-rotation/", flight_views.notify_rotation_finish, name="notify_rotation_end"),
     path("flights/", flight_views.flights_admin, name="flights"),
     path("flights/<int:pk>/assign/", flight_views.flight_assign_view, name="flight_assign"),
+    path("notifications/<int:pk>/retry/", flight_views.notification_retry_view, name="notification_retry"),
 ]
