@@ -187,6 +187,7 @@ STORAGES = {
 # Default: kombu's filesystem transport, a broker that is only folders under var/ (no service).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"  # atomic writes (see portal/broker.py)
     _broker_dir = Path(env_str("CELERY_FILESYSTEM_BROKER_DIR", str(VAR_DIR / "celery-broker")))
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
