@@ -60,9 +60,13 @@ def _back_to_board(request, booking):
 
 @club_member()
 def booking_detail(request, pk: int):
-    booking = booking_for(request, pk)
+    return booking_page(request, booking_for(request, pk))
+
+
+def booking_page(request, booking, *, status: int = 200, **forms):
+    """The booking page; the check-out/check-in views re-render it with their failed form."""
     flown = booking_flights(booking)
-    return render(request, "dispatch/booking_detail.html", {
+    context = {
         "booking": booking,
         "may_change": rules.actor_may_change(request.membership, booking),
         "dispatch_record": getattr(booking, "dispatch", None),
@@ -71,7 +75,11 @@ def booking_detail(request, pk: int):
         "checkin_form": CheckInForm(initial={"hobbs_in": flown.suggested_hobbs_in}),
         "cancel_form": CancelForm(),
         "flown": flown,
-    })
+        **forms,
+        # Shown at the top too: the form that failed may not be on the page for this status.
+        "action_errors": [e for f in forms.values() for e in f.non_field_errors()],
+    }
+    return render(request, "dispatch/booking_detail.html", context, status=status)
 
 
 @club_member("admin", "dispatcher", "instructor", "pilot")

@@ -3,22 +3,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dispatch.flight_selectors import booking_flights
-from dispatch.forms import CancelForm, CheckInForm, CheckOutForm, WalkUpForm
+from dispatch.forms import CheckInForm, CheckOutForm, WalkUpForm
 from dispatch.services.bookings import BookingInput
 from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
+from dispatch.views.bookings import booking_page
 from dispatch.views.lookups import booking_for
 from portal.access import club_member
 from portal.forms import add_service_error
-
-
-def _detail_with_errors(request, booking, **forms):
-    context = {"booking": booking, "may_change": True, "dispatch_record": getattr(booking, "dispatch", None),
-               "checkout_form": CheckOutForm(), "checkin_form": CheckInForm(), "cancel_form": CancelForm(),
-               "flown": booking_flights(booking), **forms}
-    # Shown at the top too: the form that failed may not be on the page for this status.
-    context["action_errors"] = [e for f in forms.values() for e in f.non_field_errors()]
-    return render(request, "dispatch/booking_detail.html", context, status=400)
 
 
 @require_POST
@@ -34,7 +25,7 @@ def check_out(request, pk: int):
         else:
             messages.success(request, f"{booking.aircraft.registration} checked out.")
             return redirect("dispatch:booking", request.club.slug, booking.pk)
-    return _detail_with_errors(request, booking, checkout_form=form)
+    return booking_page(request, booking, status=400, checkout_form=form)
 
 
 @require_POST
@@ -50,7 +41,7 @@ def check_in(request, pk: int):
         else:
             messages.success(request, f"{booking.aircraft.registration} checked in.")
             return redirect("dispatch:booking", request.club.slug, booking.pk)
-    return _detail_with_errors(request, booking, checkin_form=form)
+    return booking_page(request, booking, status=400, checkin_form=form)
 
 
 @club_member("admin", "dispatcher")
