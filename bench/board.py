@@ -73,7 +73,7 @@ def build_club():
     from django.contrib.auth.hashers import make_password
 
     from dispatch.models import Aircraft
-    from portal.models import Membership, Organization, User
+    from clubs.models import Membership, Organization, User
 
     club = Organization.objects.create(name="Bench Flying Club", slug="bench", timezone="Europe/Paris")
     password = make_password(None)  # unusable; the bench signs in with force_login

@@ -51,10 +51,10 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 import sys; sys.path.insert(0, {str(ROOT / 'bench')!r})
 from django.db import connection
-from portal.crypto import encrypt_text
-from portal.models import Organization
+from core.crypto import encrypt_text
+from clubs.models import Organization
 from dispatch.models import Aircraft
-from portal.integrations.wiflight.models import WiFlightConnection
+from integrations.wiflight.models import WiFlightConnection
 club, _ = Organization.objects.get_or_create(slug="bench", defaults={{"name": "Bench"}})
 Aircraft.objects.get_or_create(organization=club, registration="F-GBEN", defaults={{"aircraft_type": "DR400"}})
 WiFlightConnection.objects.update_or_create(organization=club, defaults={{"match_domain": "bench",

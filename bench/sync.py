@@ -109,8 +109,8 @@ def _setup(base_url: str, bookings: int):
     from django.db import transaction
 
     from dispatch.models import Aircraft, Booking, BookingCrew
-    from portal.integrations.wiflight.models import ReservationSync, WiFlightConnection
-    from portal.models import Membership, Organization, User
+    from integrations.wiflight.models import ReservationSync, WiFlightConnection
+    from clubs.models import Membership, Organization, User
 
     club = Organization.objects.create(name="Bench Club", slug="bench", timezone="UTC", wiflight_user_domain=DOMAIN)
     aircraft = Aircraft.objects.create(organization=club, registration=TAIL, aircraft_type="Cessna 172S")
@@ -144,9 +144,9 @@ def _bump_all_and_kick() -> None:
     from django.db import transaction
     from django.utils import timezone as djtz
 
-    from portal.integrations.wiflight import services
-    from portal.integrations.wiflight.models import ReservationSync
-    from portal.integrations.wiflight.tasks import sync_reservation
+    from integrations.wiflight import services
+    from integrations.wiflight.models import ReservationSync
+    from integrations.wiflight.tasks import sync_reservation
 
     with transaction.atomic():
         ReservationSync.objects.update(**services._bump_fields(djtz.now()))
@@ -157,7 +157,7 @@ def _bump_all_and_kick() -> None:
 def _all_synced() -> bool:
     from django.db.models import F
 
-    from portal.integrations.wiflight.models import ReservationSync
+    from integrations.wiflight.models import ReservationSync
 
     return not ReservationSync.objects.exclude(state="synced", synced_version=F("wanted_version")).exists()
 
@@ -193,7 +193,7 @@ def _run(base_url: str, workers: Workers, count: int, changes: int, bookings: in
 
 def _latency(base_url: str, workers: Workers, club, aircraft, dispatcher, pilots, conn, samples: int) -> list[float]:
     from dispatch.services.bookings import BookingInput, booking_create
-    from portal.integrations.wiflight.client import WiFlightClient, WiFlightError
+    from integrations.wiflight.client import WiFlightClient, WiFlightError
 
     from portal.celery import app
 

@@ -7,7 +7,7 @@ from django import forms
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services.bookings import BookingInput
 from dispatch.services.fleet import AircraftInput
-from portal.models import Membership
+from clubs.models import Membership
 
 LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}, format="%Y-%m-%dT%H:%M")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services.rules import MAX_BOOKING
-from portal.models import Membership, Organization
+from clubs.models import Membership, Organization
 
 
 def crew_prefetch() -> Prefetch:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.views import board, bookings, dispatching, fleet, flights
+from dispatch.views import board, bookings, dispatching, fleet
 
 app_name = "dispatch"
 
@@ -19,11 +19,4 @@ urlpatterns = [
     path("fleet/new/", fleet.aircraft_new, name="aircraft_new"),
     path("fleet/<int:pk>/edit/", fleet.aircraft_edit, name="aircraft_edit"),
     path("fleet/<int:pk>/status/", fleet.aircraft_status, name="aircraft_status"),
-    path("fleet/<int:pk>/flights/", flights.aircraft_flights, name="aircraft_flights"),
-    path("flights/", flights.flight_list, name="flight_list"),
-    path("flights/mine/", flights.my_flights, name="my_flights"),
-    path("flights/<int:pk>/", flights.flight_detail, name="flight"),
-    path("flights/<int:pk>/track.kml", flights.flight_kml, name="flight_kml"),
-    path("logbook/<int:pk>/", flights.logbook_entry_edit, name="logbook_entry"),
-    path("logbook/<int:pk>/billed/", flights.logbook_entry_billed, name="logbook_billed"),
 ]

@@ -2,5 +2,7 @@ from django.apps import AppConfig
 
 
 class PortalConfig(AppConfig):
+    """The project: settings, URLs, the Celery app, health and metrics, the demo commands."""
+
     name = "portal"
-    verbose_name = "Clubs and members"
+    verbose_name = "Flightline"

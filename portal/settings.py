@@ -38,8 +38,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "portal",
+    "clubs",
     "dispatch",
-    "portal.integrations.wiflight",
+    "flights",
+    "integrations.wiflight",
     "openid_provider",
 ]
 
@@ -68,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.club",
+                "clubs.context_processors.club",
             ],
         },
     },
@@ -97,7 +99,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Accounts ------------------------------------------------------------------------------
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "clubs.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -111,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
-ACCOUNT_ADAPTER = "portal.account_adapter.ClosedSignupAdapter"
+ACCOUNT_ADAPTER = "clubs.account_adapter.ClosedSignupAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -231,7 +233,7 @@ CELERY_BEAT_SCHEDULE["openid-cleanup"] = {
     "schedule": 6 * 60 * 60,
 }
 
-# --- Wi-Flight reservation sync (portal/integrations/wiflight) ---
+# --- Wi-Flight reservation sync (integrations/wiflight) ---
 WIFLIGHT_CONNECT_TIMEOUT = float(env_int("WIFLIGHT_CONNECT_TIMEOUT", 5))
 WIFLIGHT_READ_TIMEOUT = float(env_int("WIFLIGHT_READ_TIMEOUT", 20))
 # Longer than the worst single send (login + PUT + re-login + PUT at connect+read timeouts).
@@ -242,7 +244,7 @@ WIFLIGHT_SYNC_GIVE_UP_SECONDS = env_int("WIFLIGHT_SYNC_GIVE_UP_SECONDS", 3 * 24 
 WIFLIGHT_SYNC_DRAIN_SECONDS = float(env_int("WIFLIGHT_SYNC_DRAIN_SECONDS", 50))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE["wiflight-sync-sweep"] = {
-    "task": "portal.integrations.wiflight.tasks.drain_reservations",
+    "task": "integrations.wiflight.tasks.drain_reservations",
     "schedule": float(env_int("WIFLIGHT_SYNC_SWEEP_SECONDS", 10)),
 }
 
@@ -256,10 +258,10 @@ WIFLIGHT_RECONCILE_OVERLAP_HOURS = env_int("WIFLIGHT_RECONCILE_OVERLAP_HOURS", 4
 # Check-in: flag a Hobbs time that differs from the detected engine time by more than this.
 WIFLIGHT_HOBBS_TOLERANCE_HOURS = float(env_str("WIFLIGHT_HOBBS_TOLERANCE_HOURS", "0.3"))
 CELERY_BEAT_SCHEDULE["wiflight-reconcile"] = {
-    "task": "portal.integrations.wiflight.tasks.reconcile_all",
+    "task": "integrations.wiflight.tasks.reconcile_all",
     "schedule": float(env_int("WIFLIGHT_RECONCILE_SECONDS", 15 * 60)),
 }
 CELERY_BEAT_SCHEDULE["wiflight-notification-sweep"] = {
-    "task": "portal.integrations.wiflight.tasks.sweep_notifications",
+    "task": "integrations.wiflight.tasks.sweep_notifications",
     "schedule": float(env_int("WIFLIGHT_NOTIFICATION_SWEEP_SECONDS", 60)),
 }

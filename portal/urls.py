@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
-from portal.integrations.wiflight import receiver
+from integrations.wiflight import receiver
 
-from portal.views import club, health, home, invitations, members, metrics
+from clubs.views import club, invitations, members
+from portal.views import health, home, metrics
 
 club_patterns = [
     path("", home.club_overview, name="club_overview"),
@@ -15,8 +16,9 @@ club_patterns = [
     path("members/<int:pk>/reinvite/", members.member_reinvite, name="member_reinvite"),
     path("audit/", members.audit_log, name="audit_log"),
     path("settings/", club.club_settings, name="club_settings"),
-    path("wiflight/", include("portal.integrations.wiflight.urls")),
+    path("wiflight/", include("integrations.wiflight.urls")),
     path("", include("dispatch.urls")),
+    path("", include("flights.urls")),
 ]
 
 urlpatterns = [

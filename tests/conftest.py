@@ -13,7 +13,7 @@ from django.test import Client
 
 from dispatch.models import Aircraft, BookingCrew
 from dispatch.services.bookings import BookingInput, booking_create
-from portal.models import Membership, Organization, User
+from clubs.models import Membership, Organization, User
 
 PASSWORD = "correct-horse-battery-9"
 PARIS = ZoneInfo("Europe/Paris")

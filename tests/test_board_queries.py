@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from dispatch.models import Aircraft, Booking, BookingCrew
 from tests.conftest import at, make_member
 
-# Session, user, membership (portal.access); aircraft, bookings, their crew (board_for). Adding
+# Session, user, membership (clubs.access); aircraft, bookings, their crew (board_for). Adding
 # a query to the board is a decision: bump this with the reason.
 BOARD_MAX_QUERIES = 6
 

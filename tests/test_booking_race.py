@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from dispatch.models import Booking, BookingCrew
-from portal.models import AuditEvent
+from clubs.models import AuditEvent
 from tests.conftest import at, make_member
 
 RACERS = 20

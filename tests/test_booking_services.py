@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services.bookings import BookingInput, booking_cancel, booking_update
 from dispatch.services.fleet import aircraft_set_status
-from portal.models import AuditEvent
+from clubs.models import AuditEvent
 from tests.conftest import at
 
 PIC, INSTR, STUDENT, PAX = (BookingCrew.Role.PIC, BookingCrew.Role.INSTRUCTOR,

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from portal.models import AuditEvent
+from clubs.models import AuditEvent
 from tests.conftest import client_for
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from dispatch.models import Aircraft, Booking
 from dispatch.services.bookings import BookingInput
 from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
-from portal.models import AuditEvent
+from clubs.models import AuditEvent
 from tests.conftest import client_for
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from dispatch.models import Aircraft
 from dispatch.services.fleet import AircraftInput, aircraft_create, aircraft_set_status
-from portal.models import AuditEvent
+from clubs.models import AuditEvent
 from tests.conftest import client_for
 
 

@@ -4,11 +4,11 @@ from the cached track, KML, playback link), the booking page, the flight log."""
 import pytest
 from lxml import etree
 
-from dispatch.models import LogbookEntry
-from portal.integrations.wiflight.flight_services import flight_ingest
-from portal.integrations.wiflight.models import Flight, FlightTrack
-from portal.integrations.wiflight.xml import parse_flight_xml
-from portal.models import AuditEvent
+from flights.models import LogbookEntry
+from integrations.wiflight.flight_services import flight_ingest
+from flights.models import Flight, FlightTrack
+from integrations.wiflight.xml import parse_flight_xml
+from clubs.models import AuditEvent
 from tests.conftest import at
 from tests.wiflight.flight_docs import flight_element
 from tests.wiflight.flight_fixtures import notify_conn, reservation_for  # noqa: F401 - fixture
@@ -28,10 +28,14 @@ def flight(club, booking, notify_conn):
     return f
 
 
+DISPATCH_PAGES = {"fleet", "booking", "my_bookings", "board"}
+
+
 def url(club, name, *args):
     from django.urls import reverse
 
-    return reverse(f"dispatch:{name}", args=[club.slug, *args])
+    app = "dispatch" if name in DISPATCH_PAGES else "flights"
+    return reverse(f"{app}:{name}", args=[club.slug, *args])
 
 
 @pytest.mark.parametrize("persona,status", [
@@ -143,7 +147,7 @@ def test_pilot_completes_the_log_entry_until_it_is_billed(as_user, club, flight,
 
 
 def test_an_unreachable_wiflight_never_stalls_the_flight_page(as_user, club, flight, pilot, monkeypatch):
-    from portal.integrations.wiflight import tasks
+    from integrations.wiflight import tasks
 
     FlightTrack.objects.filter(flight=flight).delete()
     asked = []

@@ -16,7 +16,7 @@ def test_board_survives_odd_dates(dispatcher, club, query):
 @pytest.mark.parametrize("query", [{"to": "9999-12-31"}, {"from": "0001-01-01"}, {"aircraft": "²"},
                                    {"member": "1" * 40}, {"page": "-1"}])
 def test_flight_list_survives_odd_filters(dispatcher, club, query):
-    assert client_for(dispatcher).get(reverse("dispatch:flight_list", args=[club.slug]), query).status_code == 200
+    assert client_for(dispatcher).get(reverse("flights:flight_list", args=[club.slug]), query).status_code == 200
 
 
 @pytest.mark.parametrize("aircraft", ["²", "1" * 40, "-3"])

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from portal.models import AuditEvent, Invitation, Membership, User
-from portal.services import MemberDetails, invitation_accept, member_invite, member_set_active, member_update
+from clubs.models import AuditEvent, Invitation, Membership, User
+from clubs.services import MemberDetails, invitation_accept, member_invite, member_set_active, member_update
 from tests.conftest import client_for
 
 
@@ -138,7 +138,7 @@ def test_admin_of_another_club_cannot_change_a_shared_members_email(admin, club,
 
 def test_reactivation_does_not_reenable_an_account_the_operator_disabled(admin, pilot, pilot2):
     member_set_active(membership=pilot2, actor=admin.user, active=False)
-    from portal.models import User as U
+    from clubs.models import User as U
 
     U.objects.filter(pk=pilot.user.pk).update(is_active=False)  # the operator disabled it
     member_set_active(membership=pilot, actor=admin.user, active=False)

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
 from dispatch.models import Aircraft, Booking
-from portal.models import Membership, Organization
+from clubs.models import Membership, Organization
 
 
 def test_seed_demo_is_idempotent(db):

@@ -24,7 +24,7 @@ def test_each_role_lands_where_its_day_starts(client, admin, dispatcher, pilot, 
 
 
 def test_member_of_two_clubs_chooses(client, pilot, other_club):
-    from portal.models import Membership
+    from clubs.models import Membership
 
     Membership.objects.create(organization=other_club, user=pilot.user, is_pilot=True)
     _sign_in(client, "pilot")

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 
 from dispatch.constraints import PostgresExclusionConstraint
-from portal.models import Membership, Organization
+from clubs.models import Membership, Organization
 
 from .fleet import Aircraft
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 
-from portal.models import Organization
+from clubs.models import Organization
 
 
 class Aircraft(models.Model):

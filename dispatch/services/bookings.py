@@ -17,7 +17,7 @@ from django.utils import timezone
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services import rules
 from dispatch.services.hooks import booking_changed
-from portal.models import Membership
+from clubs.models import Membership
 
 
 @dataclass(frozen=True)

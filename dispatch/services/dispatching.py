@@ -16,7 +16,7 @@ from dispatch.models import Aircraft, Booking, Dispatch
 from dispatch.services import rules
 from dispatch.services.bookings import BookingInput, booking_create
 from dispatch.services.hooks import booking_changed
-from portal.models import Membership
+from clubs.models import Membership
 
 
 def _require_dispatcher(actor: Membership) -> None:

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from dispatch.models import Aircraft
-from portal.audit import audit_record
-from portal.integrations.wiflight.services import reservation_sync_aircraft
-from portal.models import Membership
+from clubs.audit import audit_record
+from integrations.wiflight.services import reservation_sync_aircraft
+from clubs.models import Membership
 
 
 def normalize_registration(value: str) -> str:

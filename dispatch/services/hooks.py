@@ -6,9 +6,9 @@ here too, so no write path can forget them.
 """
 
 from dispatch.models import Booking
-from portal.audit import audit_record
-from portal.integrations.wiflight.services import reservation_sync_booking
-from portal.models import Membership
+from clubs.audit import audit_record
+from integrations.wiflight.services import reservation_sync_booking
+from clubs.models import Membership
 
 
 def booking_changed(*, booking: Booking, actor: Membership | None, action: str, summary: str, details=None) -> None:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dispatch.models import Aircraft, Booking, BookingCrew
-from portal.models import Membership
+from clubs.models import Membership
 
 CrewList = list[tuple[Membership, str]]
 

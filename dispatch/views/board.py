@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from dispatch.selectors import board_for
 from dispatch.views.lookups import may_open
-from portal.access import club_member
-from portal.query_params import parse_day
+from clubs.access import club_member
+from core.query_params import parse_day
 
 
 def _parse_day(value: str | None, tz) -> date:

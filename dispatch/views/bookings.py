@@ -7,16 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dispatch.flight_selectors import booking_flights, flights_of_member, with_listing_relations
+from flights.selectors import booking_flights, flights_of_member, with_listing_relations
 from dispatch.forms import BookingForm, CancelForm, CheckInForm, CheckOutForm
 from dispatch.models import BookingCrew
 from dispatch.selectors import bookings_visible_to, upcoming_bookings_of_member
 from dispatch.services import rules
 from dispatch.services.bookings import booking_cancel, booking_create, booking_update
 from dispatch.views.lookups import aircraft_for, booking_for
-from portal.access import club_member
-from portal.forms import add_service_error
-from portal.query_params import parse_id
+from clubs.access import club_member
+from core.form_errors import add_service_error
+from core.query_params import parse_id
 
 
 def _initial_for_new(request) -> dict:

@@ -8,8 +8,8 @@ from dispatch.services.bookings import BookingInput
 from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
 from dispatch.views.bookings import booking_page
 from dispatch.views.lookups import booking_for
-from portal.access import club_member
-from portal.forms import add_service_error
+from clubs.access import club_member
+from core.form_errors import add_service_error
 
 
 @require_POST

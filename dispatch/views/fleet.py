@@ -3,13 +3,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dispatch.flight_selectors import aircraft_totals
+from flights.selectors import aircraft_totals
 from dispatch.forms import AircraftForm, GroundForm
 from dispatch.models import Aircraft
 from dispatch.services.fleet import aircraft_create, aircraft_set_status, aircraft_update
 from dispatch.views.lookups import aircraft_for
-from portal.access import club_member
-from portal.forms import add_service_error
+from clubs.access import club_member
+from core.form_errors import add_service_error
 
 
 @club_member()

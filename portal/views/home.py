@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dispatch.models import Aircraft, Booking
-from portal.access import club_member
-from portal.models import AuditEvent, Membership
+from clubs.access import club_member
+from clubs.models import AuditEvent, Membership
 
 
 def _landing(membership: Membership) -> tuple[str, str]:
@@ -26,7 +26,7 @@ def home(request):
     )
     if len(memberships) == 1:
         return redirect(*_landing(memberships[0]))
-    return render(request, "portal/choose_club.html", {"memberships": memberships})
+    return render(request, "clubs/choose_club.html", {"memberships": memberships})
 
 
 @club_member("admin")
@@ -35,7 +35,7 @@ def club_overview(request):
     now = timezone.now()
     today_end = now + timedelta(hours=24)
     active = Booking.objects.filter(organization=club).exclude(status=Booking.Status.CANCELLED)
-    return render(request, "portal/club_overview.html", {
+    return render(request, "clubs/club_overview.html", {
         "member_count": Membership.objects.filter(organization=club, is_active=True).count(),
         "aircraft": Aircraft.objects.filter(organization=club).order_by("registration"),
         "next_24h": active.filter(start__lt=today_end, end__gt=now).count(),

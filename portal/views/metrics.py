@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
-from portal.integrations.wiflight.selectors import notification_summary, queue_summary
+from integrations.wiflight.selectors import notification_summary, queue_summary
 
 
 @never_cache

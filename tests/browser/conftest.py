@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from portal.models import Membership
+from clubs.models import Membership
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [

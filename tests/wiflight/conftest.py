@@ -60,8 +60,8 @@ def sim(simulator):
 @pytest.fixture
 def connection(club, sim, transactional_db):
     """The test club connected to the simulator, sync switched on."""
-    from portal.integrations.wiflight import services
-    from portal.integrations.wiflight.models import WiFlightConnection
+    from integrations.wiflight import services
+    from integrations.wiflight.models import WiFlightConnection
 
     conn = WiFlightConnection(organization=club, enabled=True, base_url=sim.base_url, username=FLEET_ADMIN,
                               name_domain=NAME_DOMAIN, match_domain="flightline-test-tac")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from lxml import etree
 
-from portal.integrations.wiflight.xml import format_time
+from integrations.wiflight.xml import format_time
 
 
 def flight_element(*, flight_id, tail, start: datetime, length=3600, airtime=3000, crew=(), departure="LFPN",

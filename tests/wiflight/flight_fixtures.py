@@ -4,8 +4,8 @@ booking whose reservation name is known (the sync row is written by hand)."""
 import pytest
 from django.utils import timezone
 
-from portal.crypto import encrypt_text
-from portal.integrations.wiflight.models import ReservationSync, WiFlightConnection
+from core.crypto import encrypt_text
+from integrations.wiflight.models import ReservationSync, WiFlightConnection
 
 SECRET = "notify-secret-for-tests"
 NOTIFY_USER = "wiflight"

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.integrations.wiflight.models import ReservationSync, WiFlightConnection
-from portal.models import AuditEvent
+from integrations.wiflight.models import ReservationSync, WiFlightConnection
+from clubs.models import AuditEvent
 from tests.conftest import client_for
 
 FORM = {"enabled": "on", "base_url": "https://wf.example.org", "username": "fleet@tac.example.com",

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from portal.integrations.wiflight.client import (
+from integrations.wiflight.client import (
     WiFlightClient, WiFlightError, WiFlightUnavailable, parse_retry_after,
 )
-from portal.integrations.wiflight.xml import Reservation, build_reservation_xml, parse_reservation_xml
+from integrations.wiflight.xml import Reservation, build_reservation_xml, parse_reservation_xml
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD
 
 START = datetime(2030, 6, 10, 7, tzinfo=timezone.utc)

@@ -4,12 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from lxml import etree
 
-from dispatch.flight_selectors import aircraft_totals, booking_flights
-from dispatch.models import BookingCrew, LogbookEntry
-from portal.integrations.wiflight.flight_services import booking_by_time, flight_assign, flight_ingest
-from portal.integrations.wiflight.models import Flight
-from portal.integrations.wiflight.xml import parse_flight_xml
-from portal.models import AuditEvent
+from flights.selectors import aircraft_totals, booking_flights
+from dispatch.models import BookingCrew
+from flights.models import LogbookEntry
+from integrations.wiflight.flight_services import booking_by_time, flight_assign, flight_ingest
+from flights.models import Flight
+from integrations.wiflight.xml import parse_flight_xml
+from clubs.models import AuditEvent
 from tests.conftest import at
 from tests.wiflight.flight_docs import flight_element
 from tests.wiflight.flight_fixtures import reservation_for

@@ -8,11 +8,11 @@ import pytest
 import requests
 from django.utils import timezone
 
-from dispatch.models import LogbookEntry
-from portal.integrations.wiflight import services
-from portal.integrations.wiflight.models import (
-    Flight, FlightNotification, FlightTrack, ReconciliationRun, ReservationSync)
-from portal.integrations.wiflight.reconciliation import reconcile_club
+from flights.models import LogbookEntry
+from integrations.wiflight import services
+from flights.models import Flight, FlightTrack
+from integrations.wiflight.models import FlightNotification, ReconciliationRun, ReservationSync
+from integrations.wiflight.reconciliation import reconcile_club
 from tests.wiflight.flight_docs import basic
 
 SECRET = "e2e-notify-secret"
@@ -21,7 +21,7 @@ PROFILE = "flightline-e2e"
 
 @pytest.fixture
 def wired(connection, sim, live_server):  # noqa: F811
-    from portal.crypto import encrypt_text
+    from core.crypto import encrypt_text
 
     sim.notify_profile(PROFILE, "--url", f"{live_server.url}/wiflight/notify/tac/", "--basic-user", "wiflight",
                        "--basic-password", SECRET)

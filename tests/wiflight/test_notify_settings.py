@@ -1,8 +1,9 @@
 """The club's Wi-Flight settings page: what to tell Wi-Flight, the secret shown once,
 rotation; the flights admin page (reconciliation runs, unmatched flights)."""
 
-from portal.integrations.wiflight.models import Flight, ReconciliationRun, WiFlightConnection
-from portal.models import AuditEvent
+from flights.models import Flight
+from integrations.wiflight.models import ReconciliationRun, WiFlightConnection
+from clubs.models import AuditEvent
 from tests.wiflight.flight_fixtures import SECRET, notify_conn  # noqa: F401 - fixture
 
 
@@ -50,7 +51,7 @@ def test_flights_admin_page_shows_last_run_and_unmatched(as_user, admin, club, a
 def test_seed_demo_sets_the_simulator_profile_secret(db):
     from django.core.management import call_command
 
-    from dispatch.management.commands.seed_demo import DEMO_NOTIFY_SECRET
+    from portal.management.commands.seed_demo import DEMO_NOTIFY_SECRET
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     conn = WiFlightConnection.objects.get(organization__slug="demo")

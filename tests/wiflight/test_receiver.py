@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 import pytest
 from django.test import Client
 
-from dispatch.models import LogbookEntry
-from portal.integrations.wiflight.connection_services import notify_rotation_end, notify_secret_generate
-from portal.integrations.wiflight.models import Flight, FlightNotification
+from flights.models import LogbookEntry
+from integrations.wiflight.connection_services import notify_rotation_end, notify_secret_generate
+from flights.models import Flight
+from integrations.wiflight.models import FlightNotification
 from tests.wiflight.flight_docs import basic, notification_body, signature
 from tests.wiflight.flight_fixtures import (  # noqa: F401 - fixtures
     NOTIFY_USER, SECRET, maintenance_reservation_for, notify_conn, reservation_for)
@@ -151,10 +152,10 @@ def test_get_is_405(name):
 
 
 def test_another_club_cannot_shadow_this_clubs_notification(name, other_club, django_capture_on_commit_callbacks):
-    from portal.integrations.wiflight.models import WiFlightConnection
+    from integrations.wiflight.models import WiFlightConnection
 
     other = WiFlightConnection(organization=other_club, match_domain="x", notify_username=NOTIFY_USER)
-    other.notify_secret_encrypted = __import__("portal.crypto", fromlist=["encrypt_text"]).encrypt_text("other-secret")
+    other.notify_secret_encrypted = __import__("core.crypto", fromlist=["encrypt_text"]).encrypt_text("other-secret")
     other.save()
     # The other club posts first, with its own secret, naming our reservation and flight id.
     assert post(body_for(name), url="/wiflight/notify/other/",
@@ -173,7 +174,7 @@ def test_failed_processing_is_retried_by_the_sweep_then_by_an_admin(name, admin,
 
     from django.utils import timezone
 
-    from portal.integrations.wiflight import flight_services
+    from integrations.wiflight import flight_services
     from tests.conftest import client_for
 
     real_ingest = flight_services.flight_ingest

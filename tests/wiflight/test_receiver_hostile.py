@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from portal.integrations.wiflight.models import Flight, FlightNotification
+from flights.models import Flight
+from integrations.wiflight.models import FlightNotification
 from tests.wiflight.flight_docs import basic
 from tests.wiflight.flight_fixtures import NOTIFY_USER, SECRET, notify_conn  # noqa: F401 - fixture
 

@@ -8,16 +8,16 @@ from django.utils import timezone
 
 from dispatch.models import Booking
 from dispatch.services.bookings import BookingInput, booking_cancel, booking_update
-from portal.integrations.wiflight import services
-from portal.integrations.wiflight.models import ReservationSync, WiFlightConnection
-from portal.integrations.wiflight.xml import parse_reservation_xml
+from integrations.wiflight import services
+from integrations.wiflight.models import ReservationSync, WiFlightConnection
+from integrations.wiflight.xml import parse_reservation_xml
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD, NAME_DOMAIN
 
 
 def _at_sim(sim, name):
     import requests
 
-    from portal.integrations.wiflight.client import WiFlightClient
+    from integrations.wiflight.client import WiFlightClient
 
     client = WiFlightClient(sim.base_url, FLEET_ADMIN, FLEET_PASSWORD)
     try:
@@ -108,7 +108,7 @@ def test_cancel_after_a_flight_matched_keeps_the_reservation_and_says_why(connec
     from django.urls import reverse
 
     from tests.conftest import client_for
-    from portal.integrations.wiflight.xml import format_time
+    from integrations.wiflight.xml import format_time
 
     start, end = _future()
     booking = book(aircraft, start, end, [(pilot, "pic")])
@@ -125,7 +125,7 @@ def test_cancel_after_a_flight_matched_keeps_the_reservation_and_says_why(connec
 
 
 def test_maintenance_subscription_spans_all_time_in_its_own_domain(connection, sim, aircraft, aircraft2, admin):
-    from portal.integrations.wiflight.connection_services import connection_update
+    from integrations.wiflight.connection_services import connection_update
 
     connection.maintenance_enabled = True
     connection_update(connection=connection, actor=admin.user, changed_fields={"maintenance_enabled"})
@@ -146,7 +146,7 @@ def test_new_aircraft_gets_its_maintenance_subscription(connection, sim, admin):
 
 
 def test_changing_the_name_domain_deletes_the_old_reservation(connection, sim, book, aircraft, pilot, admin):
-    from portal.integrations.wiflight.connection_services import connection_update
+    from integrations.wiflight.connection_services import connection_update
 
     booking = book(aircraft, *_future(), [(pilot, "pic")])
     old_name = ReservationSync.objects.get(booking=booking).name

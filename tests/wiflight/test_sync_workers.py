@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from dispatch.models import Booking, BookingCrew
 from dispatch.services.bookings import BookingInput, booking_cancel, booking_create, booking_update
-from portal.integrations.wiflight.client import WiFlightClient, WiFlightError
-from portal.integrations.wiflight.documents import wanted_reservation
-from portal.integrations.wiflight.models import ReservationSync
-from portal.integrations.wiflight.xml import build_reservation_xml, parse_reservation_xml
+from integrations.wiflight.client import WiFlightClient, WiFlightError
+from integrations.wiflight.documents import wanted_reservation
+from integrations.wiflight.models import ReservationSync
+from integrations.wiflight.xml import build_reservation_xml, parse_reservation_xml
 from tests.conftest import make_member
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD, NAME_DOMAIN
 from tests.wiflight.workers import CeleryWorkers, is_scaled, wait_until

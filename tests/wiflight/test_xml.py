@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.integrations.wiflight.xml import (
+from integrations.wiflight.xml import (
     MAX_XML_BYTES, CrewUser, Reservation, XMLRejected, build_reservation_xml, format_time,
     parse_reservation_xml, parse_time, parse_xml,
 )

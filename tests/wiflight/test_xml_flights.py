@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, strategies as st
 from lxml import etree
 
-from portal.integrations.wiflight.xml import (
-    XMLRejected, build_kml, parse_flight_index_xml, parse_flight_xml, parse_notification_xml, parse_track_xml)
+from integrations.wiflight.xml import XMLRejected, parse_flight_index_xml, parse_flight_xml, parse_notification_xml, parse_track_xml
+from flights.kml import build_kml
 from tests.wiflight.flight_docs import flight_element, notification_body
 
 START = datetime(2030, 6, 10, 7, 0, tzinfo=timezone.utc)
@@ -70,7 +70,7 @@ def test_track_points_must_be_finite(value):
 
 @pytest.mark.parametrize("value", ["inf", "nan", "1e999"])
 def test_flight_numbers_must_be_finite(value):
-    from portal.integrations.wiflight.xml import _int
+    from integrations.wiflight.xml import _int
 
     with pytest.raises(XMLRejected):
         _int(value, "length")

@@ -1,0 +1,252 @@
+"""Writes for clubs and members: invitations, roles, activation. Each is one transaction with
+its audit entry; email goes out only after the commit (no network I/O inside a transaction)."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from clubs.audit import audit_record
+from clubs.models import ROLE_FIELDS, Invitation, Membership, Organization, Role, User
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _unique_username(email: str) -> str:
+    base = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower())[:30] or "member"
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def _lock_club(organization_id: int) -> None:
+    """Serialize membership changes within one club. Without it two admins demoting each other
+    at the same moment on PostgreSQL would each still see the other as admin, and both win."""
+    list(Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk", flat=True))
+
+
+def _guard_last_admin(membership: Membership, *, keeps_admin: bool) -> None:
+    if keeps_admin or not (membership.is_admin and membership.is_active):
+        return
+    others = Membership.objects.filter(
+        organization=membership.organization, is_admin=True, is_active=True
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError("A club needs at least one active admin: make someone else admin first.")
+
+
+@dataclass(frozen=True)
+class MemberDetails:
+    full_name: str
+    email: str
+    roles: frozenset[str]
+    wiflight_username: str = ""
+    instructor: Membership | None = None
+
+
+def _apply_roles(membership: Membership, roles: frozenset[str]) -> None:
+    unknown = roles - set(Role.values)
+    if unknown:
+        raise ValidationError(f"Unknown role(s): {', '.join(sorted(unknown))}.")
+    if not roles:
+        raise ValidationError("Give the member at least one role.")
+    for role, field in ROLE_FIELDS.items():
+        setattr(membership, field, role.value in roles)
+
+
+def member_invite(*, organization: Organization, actor: User, details: MemberDetails) -> tuple[Membership, str]:
+    """Create (or reuse) the user, add them to the club and send a one-time invitation link.
+
+    The member exists from now on (a dispatcher can book them before they accept); the link
+    lets them set a password once. Returns the membership and the raw token (for tests).
+    """
+    email = details.email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(username=_unique_username(email), email=email, full_name=details.full_name.strip())
+            user.set_unusable_password()
+            user.save()
+        elif Membership.objects.filter(organization=organization, user=user).exists():
+            raise ValidationError(f"{email} is already a member of {organization.name}.")
+        membership = Membership(organization=organization, user=user, instructor=details.instructor)
+        _apply_roles(membership, details.roles)
+        membership.wiflight_username = details.wiflight_username.strip() or membership.default_wiflight_username()
+        try:
+            with transaction.atomic():
+                membership.save()
+        except IntegrityError as exc:
+            raise ValidationError("Another member of this club already has this Wi-Flight username.") from exc
+        token = _new_invitation(membership, actor)
+        audit_record(
+            organization=organization, actor=actor, action="member.invited", target=membership,
+            summary=f"Invited {user.display_name} <{email}> as {', '.join(membership.role_labels)}",
+            details={"email": email, "roles": sorted(details.roles)},
+        )
+    _send_invitation_after_commit(membership, token)
+    return membership, token
+
+
+def _new_invitation(membership: Membership, actor: User) -> str:
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.create(
+        membership=membership,
+        token_hash=_hash_token(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    return token
+
+
+def _send_invitation_after_commit(membership: Membership, token: str) -> None:
+    link = settings.PUBLIC_BASE_URL + reverse("invitation_accept", args=[token])
+    context = {"membership": membership, "club": membership.organization, "link": link,
+               "days": settings.INVITATION_MAX_AGE_DAYS}
+    subject = f"You are invited to {membership.organization.name} on Flightline"
+    body = render_to_string("clubs/email/invitation.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [membership.user.email], fail_silently=False))
+
+
+def invitation_resend(*, membership: Membership, actor: User) -> str:
+    with transaction.atomic():
+        Invitation.objects.filter(membership=membership, used_at__isnull=True).update(expires_at=timezone.now())
+        token = _new_invitation(membership, actor)
+        audit_record(organization=membership.organization, actor=actor, action="member.invitation_resent",
+                     target=membership, summary=f"Sent a new invitation to {membership.user.email}")
+    _send_invitation_after_commit(membership, token)
+    return token
+
+
+def invitation_lookup(token: str) -> Invitation | None:
+    """The usable invitation for a raw token, or None (unknown, used or expired)."""
+    return (
+        Invitation.objects.select_related("membership__user", "membership__organization")
+        .filter(token_hash=_hash_token(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def invitation_accept(*, token: str, password: str) -> User:
+    """Set the invitee's password, once. A conditional UPDATE makes a link single-use even if
+    it is submitted twice at the same moment."""
+    with transaction.atomic():
+        invitation = invitation_lookup(token)
+        if invitation is None:
+            raise ValidationError("This invitation link is not valid any more. Ask your club admin for a new one.")
+        claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
+        if claimed != 1:
+            raise ValidationError("This invitation link has already been used.")
+        user = invitation.membership.user
+        if not user.has_usable_password():
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        audit_record(organization=invitation.membership.organization, actor=user, action="member.joined",
+                     target=invitation.membership, summary=f"{user.display_name} accepted the invitation")
+    return user
+
+
+def _shared_with_other_clubs(membership: Membership) -> bool:
+    return Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).exists()
+
+
+def member_update(*, membership: Membership, actor: User, details: MemberDetails) -> Membership:
+    """Roles, instructor and Wi-Flight username are the club's to set. Name and email belong to
+    the person: a club admin may set them only while the account belongs to this club alone
+    (otherwise one club's admin could redirect another club member's password resets)."""
+    with transaction.atomic():
+        _lock_club(membership.organization_id)
+        membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        user = membership.user
+        before = {"full_name": user.full_name, "email": user.email, "roles": membership.roles,
+                  "wiflight_username": membership.wiflight_username,
+                  "instructor": membership.instructor_id}
+        _guard_last_admin(membership, keeps_admin=Role.ADMIN.value in details.roles)
+        email = details.email.strip().lower()
+        identity_changed = email != user.email.lower() or details.full_name.strip() != user.full_name
+        if identity_changed and _shared_with_other_clubs(membership):
+            raise ValidationError(f"{user.display_name} also belongs to another club: only they can change "
+                                  "their name and email.")
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise ValidationError("Another account already uses this email address.")
+        user.full_name, user.email = details.full_name.strip(), email
+        _apply_roles(membership, details.roles)
+        membership.wiflight_username = details.wiflight_username.strip() or membership.default_wiflight_username()
+        membership.instructor = details.instructor
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["full_name", "email"])
+                membership.save()
+        except IntegrityError as exc:
+            if "email" in str(exc).lower():
+                raise ValidationError("Another account already uses this email address.") from exc
+            raise ValidationError("Another member of this club already has this Wi-Flight username.") from exc
+        after = {"full_name": user.full_name, "email": user.email, "roles": membership.roles,
+                 "wiflight_username": membership.wiflight_username,
+                 "instructor": membership.instructor_id}
+        changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
+        if changed:
+            from integrations.wiflight.services import reservation_sync_member
+
+            reservation_sync_member(membership)  # crew details travel with the reservations
+            audit_record(organization=membership.organization, actor=actor, action="member.updated",
+                         target=membership, summary=f"Changed {', '.join(changed)} of {user.display_name}",
+                         details=changed)
+    return membership
+
+
+def member_set_active(*, membership: Membership, actor: User, active: bool) -> Membership:
+    """Deactivate or reactivate. A deactivated member keeps their history but cannot be
+    booked; a user with no active membership left cannot sign in at all."""
+    with transaction.atomic():
+        _lock_club(membership.organization_id)
+        membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        if membership.is_active == active:
+            return membership
+        if not active:
+            _guard_last_admin(membership, keeps_admin=False)
+        user = membership.user
+        membership.is_active = active
+        membership.save(update_fields=["is_active"])
+        if active and not user.is_active and user.disabled_by_clubs:
+            user.is_active, user.disabled_by_clubs = True, False
+            user.save(update_fields=["is_active", "disabled_by_clubs"])
+        elif (not active and user.is_active and not user.is_superuser
+              and not user.memberships.filter(is_active=True).exists()):
+            user.is_active, user.disabled_by_clubs = False, True
+            user.save(update_fields=["is_active", "disabled_by_clubs"])
+        verb = "Reactivated" if active else "Deactivated"
+        audit_record(organization=membership.organization, actor=actor,
+                     action="member.reactivated" if active else "member.deactivated",
+                     target=membership, summary=f"{verb} {user.display_name}")
+    return membership
+
+
+def organization_update(*, organization: Organization, actor: User, name: str, timezone_name: str,
+                        wiflight_user_domain: str) -> Organization:
+    with transaction.atomic():
+        before = {"name": organization.name, "timezone": organization.timezone,
+                  "wiflight_user_domain": organization.wiflight_user_domain}
+        organization.name, organization.timezone = name.strip(), timezone_name
+        organization.wiflight_user_domain = wiflight_user_domain.strip().lower().lstrip("@")
+        organization.full_clean(exclude=["slug"])
+        organization.save()
+        after = {"name": organization.name, "timezone": organization.timezone,
+                 "wiflight_user_domain": organization.wiflight_user_domain}
+        changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
+        if changed:
+            audit_record(organization=organization, actor=actor, action="club.updated", target=organization,
+                         summary=f"Changed the club's {', '.join(changed)}", details=changed)
+    return organization

@@ -1,0 +1,26 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from clubs.access import club_member
+from clubs.forms import ClubSettingsForm
+from core.form_errors import add_service_error
+from clubs.services import organization_update
+
+
+@club_member("admin")
+def club_settings(request):
+    club = request.club
+    form = ClubSettingsForm(request.POST or None, initial={
+        "name": club.name, "timezone": club.timezone, "wiflight_user_domain": club.wiflight_user_domain})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            organization_update(organization=club, actor=request.user, name=d["name"], timezone_name=d["timezone"],
+                                wiflight_user_domain=d["wiflight_user_domain"])
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Club settings saved.")
+            return redirect("club_overview", club.slug)
+    return render(request, "clubs/club_settings.html", {"form": form}, status=400 if form.errors else 200)

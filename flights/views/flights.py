@@ -1,0 +1,143 @@
+"""Flights detected by Wi-Flight: my flights, the club's, an aircraft's, one flight (track
+picture, KML, playback link), and the flight log."""
+
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from flights.pictures import track_picture
+from flights.selectors import (
+    FlightFilters, aircraft_totals, filter_flights, flights_of_member, flights_visible_to, logbook_of,
+    with_listing_relations)
+from dispatch.forms import LogbookEntryForm
+from flights.models import LogbookEntry
+from flights.services.logbook import logbook_mark_billed, logbook_update
+from dispatch.selectors import bookings_visible_to
+from dispatch.views.lookups import aircraft_for
+from clubs.access import club_member
+from core.form_errors import add_service_error
+from integrations.wiflight.flight_services import flight_track_request
+from flights.kml import build_kml
+from clubs.models import Membership
+from core.query_params import parse_day, parse_id
+
+PAGE_SIZE = 50
+
+
+def flight_for(request, pk: int):
+    qs = flights_visible_to(request.membership).select_related("aircraft", "booking", "organization__wiflight")
+    return get_object_or_404(qs.prefetch_related("events", "crew__membership__user"), pk=pk)
+
+
+@club_member()
+def my_flights(request):
+    m = request.membership
+    return render(request, "flights/flights_mine.html", {
+        "flights": with_listing_relations(flights_of_member(m))[:100],
+        "entries": logbook_of(m)[:200],
+    })
+
+
+@club_member("admin", "dispatcher", "maintenance")
+def flight_list(request):
+    club = request.club
+    filters = FlightFilters(date_from=parse_day(request.GET.get("from")), date_to=parse_day(request.GET.get("to")),
+                            aircraft_id=parse_id(request.GET.get("aircraft")), membership_id=parse_id(request.GET.get("member")))
+    flights = with_listing_relations(filter_flights(flights_visible_to(request.membership), filters, club.tz))
+    page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "flights/flights_club.html", {
+        "page": page, "filters": filters, "query": query.urlencode(),
+        "aircraft_list": club.aircraft.order_by("registration"),
+        "members": Membership.objects.filter(organization=club).select_related("user"),
+    })
+
+
+@club_member()
+def aircraft_flights(request, pk: int):
+    aircraft = aircraft_for(request, pk)
+    flights = with_listing_relations(flights_visible_to(request.membership).filter(aircraft=aircraft))
+    page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = aircraft_totals(request.club).get(aircraft.pk) if request.membership.sees_all_bookings else None
+    return render(request, "flights/flights_aircraft.html", {"aircraft": aircraft, "page": page, "totals": totals})
+
+
+def _playback(request, flight) -> str:
+    from openid_provider.links import playback_url
+    from openid_provider.services import identity_url_for
+
+    connection = getattr(flight.organization, "wiflight", None)
+    if connection is None:
+        return ""
+    return playback_url(wiflight_base_url=connection.base_url, identity_url=identity_url_for(request.user),
+                        flight_id=flight.wiflight_id)
+
+
+@club_member()
+def flight_detail(request, pk: int):
+    flight = flight_for(request, pk)
+    points = flight_track_request(flight)
+    track_error = "" if points is not None else "The track is being fetched from Wi-Flight; reload in a moment."
+    return render(request, "flights/flight_detail.html", {
+        "flight": flight, "picture": track_picture(points or []), "track_error": track_error,
+        "playback_url": _playback(request, flight), "playback_path": settings.WIFLIGHT_PLAYBACK_PATH,
+        "entries": flight.log_entries.select_related("membership__user"),
+        # Crew matched only by their Wi-Flight username may see the flight but not the booking.
+        "booking_visible": flight.booking_id is not None
+        and bookings_visible_to(request.membership).filter(pk=flight.booking_id).exists(),
+    })
+
+
+@club_member()
+def flight_kml(request, pk: int):
+    flight = flight_for(request, pk)
+    points = flight_track_request(flight)
+    if points is None:
+        response = HttpResponse("The track is being fetched from Wi-Flight; try again in a moment.", status=503,
+                                content_type="text/plain")
+        response["Retry-After"] = "10"
+        return response
+    body = build_kml(name=f"{flight.tail} {flight.headline}".strip(), points=points)
+    response = HttpResponse(body, content_type="application/vnd.google-earth.kml+xml")
+    response["Content-Disposition"] = f'attachment; filename="flight-{flight.wiflight_id}.kml"'
+    return response
+
+
+def _entry_for(request, pk: int) -> LogbookEntry:
+    qs = LogbookEntry.objects.filter(organization=request.club).select_related("membership__user", "flight")
+    if not request.membership.is_admin:
+        qs = qs.filter(membership=request.membership)
+    return get_object_or_404(qs, pk=pk)
+
+
+@club_member()
+def logbook_entry_edit(request, pk: int):
+    entry = _entry_for(request, pk)
+    form = LogbookEntryForm(request.POST or None, initial={
+        "remarks": entry.remarks, "approaches": entry.approaches, "landings": entry.landings})
+    if request.method == "POST" and form.is_valid():
+        try:
+            logbook_update(actor=request.membership, entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Flight log entry saved.")
+            return redirect("flights:flight", request.club.slug, entry.flight_id)
+    return render(request, "flights/flights_log_entry.html", {
+        "form": form, "entry": entry, "may_edit": entry.editable_by(request.membership),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+@club_member("admin")
+def logbook_entry_billed(request, pk: int):
+    entry = _entry_for(request, pk)
+    if logbook_mark_billed(actor=request.membership, entry=entry):
+        messages.success(request, "Marked billed.")
+    return redirect("flights:flight", request.club.slug, entry.flight_id)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WiFlightConfig(AppConfig):
+    name = "integrations.wiflight"
+    label = "wiflight"
+    verbose_name = "Wi-Flight"

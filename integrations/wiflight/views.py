@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from clubs.access import club_member
+from integrations.wiflight.connection_services import connection_for, connection_update
+from integrations.wiflight.forms import ConnectionForm
+from integrations.wiflight.selectors import queue_problems, queue_summary
+from integrations.wiflight.services import sync_retry_now
+
+
+@club_member("admin")
+def connection_settings(request):
+    connection = connection_for(request.club)
+    form = ConnectionForm(request.POST or None, instance=connection)
+    if request.method == "POST" and form.is_valid():
+        connection_update(connection=form.save(commit=False), actor=request.user,
+                          changed_fields=set(form.changed_data) - {"password"},
+                          password=form.cleaned_data.get("password", ""))
+        messages.success(request, "Wi-Flight settings saved.")
+        return redirect("wiflight:settings", request.club.slug)
+    return render(request, "wiflight/settings.html", {
+        "form": form, "connection": connection, "summary": queue_summary(request.club),
+        # From the configured public address, never the Host header: this is what the admin
+        # hands to Wi-Flight, and behind a proxy the request's own scheme may be wrong.
+        "notify_url": settings.PUBLIC_BASE_URL + reverse("wiflight_notify", args=[request.club.slug]),
+    }, status=400 if form.errors else 200)
+
+
+@club_member("admin", "dispatcher")
+def queue(request):
+    return render(request, "wiflight/queue.html", {
+        "summary": queue_summary(request.club), "rows": queue_problems(request.club),
+    })
+
+
+@require_POST
+@club_member("admin", "dispatcher")
+def retry(request, pk: int):
+    if sync_retry_now(organization=request.club, sync_id=pk, actor=request.user):
+        messages.success(request, "Sent to Wi-Flight again.")
+    else:
+        messages.info(request, "Nothing to retry: it is already synced.")
+    return redirect("wiflight:queue", request.club.slug)

@@ -1,6 +1,0 @@
-def club(request):
-    """The club and membership a page is scoped to (set by portal.access.club_member)."""
-    return {
-        "club": getattr(request, "club", None),
-        "membership": getattr(request, "membership", None),
-    }

@@ -1,0 +1,139 @@
+"""Seed "Demo Flying Club": four aircraft, five members and a week of bookings around today.
+
+Idempotent: running it again adds nothing that is already there (bookings are added only
+where their slot is still free, so a later day's run fills in the new days).
+"""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from dispatch.models import Aircraft, Booking, BookingCrew
+from dispatch.services import rules
+from dispatch.services.bookings import BookingInput, booking_create
+from dispatch.services.dispatching import booking_check_in, booking_check_out
+from core.crypto import encrypt_text
+from portal.env import env_str
+from integrations.wiflight.models import WiFlightConnection, default_match_domain
+from integrations.wiflight.services import reservation_sync_club
+from clubs.models import Membership, Organization, User
+
+DEMO_PASSWORD = "flightline-demo"
+DEMO_DOMAIN = "demo.flightline.test"
+# The Wi-Flight simulator's demo fleet (python -m wiflight_sim seed_demo) matches these.
+DEMO_WIFLIGHT_ADMIN = "flightline@demo.flightline.test"
+DEMO_WIFLIGHT_PASSWORD = "demo-wiflight"
+DEMO_NOTIFY_PROFILE = "flightline-demo"
+# The simulator's demo notify profile POSTs to /wiflight/notify/demo/ with these (Basic auth).
+DEMO_NOTIFY_USER = "wiflight"
+DEMO_NOTIFY_SECRET = "demo-notify-secret"
+AIRCRAFT = [
+    ("C-GDFA", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
+    ("C-GDFB", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
+    ("C-FDFC", "Piper PA-28-161", Aircraft.Kind.AIRPLANE, "165.00", "Annual inspection due"),
+    ("SIM1", "Redbird FMX", Aircraft.Kind.SIMULATOR, "90.00", ""),
+]
+MEMBERS = [
+    ("admin", "Alex Admin", {"is_admin": True, "is_pilot": False}),
+    ("dispatcher", "Dana Dispatcher", {"is_dispatcher": True, "is_pilot": False}),
+    ("instructor", "Ines Instructor", {"is_instructor": True, "is_pilot": True}),
+    ("pilot", "Pat Pilot", {"is_pilot": True}),
+    ("student", "Sam Student", {"is_pilot": True}),
+]
+# (day offset, aircraft index, start hour, hours, crew as (member, role), purpose)
+SCHEDULE = [
+    (-3, 0, 9, 2, [("pilot", "pic")], "rental"),
+    (-2, 1, 10, 2, [("instructor", "instructor"), ("student", "student")], "training"),
+    (-1, 0, 14, 2, [("pilot", "pic")], "rental"),
+    (0, 0, 8, 2, [("instructor", "instructor"), ("student", "student")], "training"),
+    (0, 1, 11, 3, [("pilot", "pic")], "rental"),
+    (0, 3, 15, 1, [("student", "pic")], "training"),
+    (1, 0, 9, 2, [("pilot", "pic")], "rental"),
+    (1, 2, 13, 2, [("instructor", "instructor"), ("student", "student")], "training"),
+    (2, 1, 8, 4, [("pilot", "pic")], "rental"),
+    (3, 0, 10, 2, [("instructor", "instructor"), ("student", "student")], "training"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or top up the demo club (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            club, _ = Organization.objects.get_or_create(
+                slug="demo", defaults={"name": "Demo Flying Club", "timezone": "America/Toronto",
+                                       "wiflight_user_domain": DEMO_DOMAIN})
+            members = {name: self._member(club, name, full, roles) for name, full, roles in MEMBERS}
+            members["student"].instructor = members["instructor"]
+            members["student"].save(update_fields=["instructor"])
+            fleet = [self._aircraft(club, *spec) for spec in AIRCRAFT]
+            self._wiflight(club)
+        created = self._bookings(club, members, fleet)
+        for aircraft, spec in zip(fleet, AIRCRAFT):
+            if spec[4] and not aircraft.is_grounded:
+                Aircraft.objects.filter(pk=aircraft.pk).update(status=Aircraft.Status.GROUNDED, grounded_reason=spec[4])
+        self.stdout.write(f"Demo club ready: {len(fleet)} aircraft, {len(members)} members, {created} new bookings.")
+
+    def _member(self, club, username, full_name, roles) -> Membership:
+        user, made = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@{DEMO_DOMAIN}", "full_name": full_name})
+        if made:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        defaults = {"is_admin": False, "is_dispatcher": False, "is_instructor": False, "is_pilot": False,
+                    "is_maintenance": False, **roles, "wiflight_username": f"{username}@{DEMO_DOMAIN}"}
+        membership, _ = Membership.objects.get_or_create(organization=club, user=user, defaults=defaults)
+        return membership
+
+    def _aircraft(self, club, registration, type_, kind, rate, _grounded) -> Aircraft:
+        aircraft, _ = Aircraft.objects.get_or_create(
+            organization=club, registration=registration,
+            defaults={"aircraft_type": type_, "kind": kind, "hourly_rate": Decimal(rate), "home_base": "CYRO",
+                      "hobbs": Decimal("1520.0"), "tach": Decimal("1210.0"),
+                      "has_wiflight_recorder": kind != Aircraft.Kind.SIMULATOR})
+        return aircraft
+
+    def _wiflight(self, club) -> None:
+        """Connect the demo club to the Wi-Flight simulator that `make run` starts."""
+        if WiFlightConnection.objects.filter(organization=club).exists():
+            WiFlightConnection.objects.filter(organization=club, notify_secret_encrypted="").update(
+                notify_username=DEMO_NOTIFY_USER, notify_secret_encrypted=encrypt_text(DEMO_NOTIFY_SECRET))
+            return
+        conn = WiFlightConnection(
+            organization=club, enabled=True, base_url=env_str("WIFLIGHT_DEMO_URL", "http://127.0.0.1:8001"),
+            username=DEMO_WIFLIGHT_ADMIN, name_domain=DEMO_DOMAIN, match_domain=default_match_domain(club),
+            notify_profile=DEMO_NOTIFY_PROFILE, maintenance_enabled=True, notify_username=DEMO_NOTIFY_USER,
+            notify_secret_encrypted=encrypt_text(DEMO_NOTIFY_SECRET))
+        conn.set_password(DEMO_WIFLIGHT_PASSWORD)
+        conn.save()
+        reservation_sync_club(club)
+
+    def _bookings(self, club, members, fleet) -> int:
+        tz, today = club.tz, timezone.localdate(timezone=club.tz)
+        dispatcher, created = members["dispatcher"], 0
+        for offset, ac, hour, hours, crew, purpose in SCHEDULE:
+            aircraft = Aircraft.objects.get(pk=fleet[ac].pk)
+            start = datetime.combine(today + timedelta(days=offset), time(hour), tzinfo=tz)
+            end = start + timedelta(hours=hours)
+            if rules.aircraft_conflict(aircraft, start, end) is not None:
+                continue
+            if aircraft.is_grounded:
+                continue
+            data = BookingInput(aircraft=aircraft, start=start, end=end, purpose=purpose,
+                                crew=[(members[m], BookingCrew.Role(role)) for m, role in crew])
+            booking = booking_create(actor=dispatcher, data=data)
+            created += 1
+            if end < timezone.now():
+                self._fly(dispatcher, booking, hours)
+        return created
+
+    def _fly(self, dispatcher, booking: Booking, hours: int) -> None:
+        aircraft = Aircraft.objects.get(pk=booking.aircraft_id)
+        booking_check_out(actor=dispatcher, booking=booking, hobbs_out=aircraft.hobbs, tach_out=aircraft.tach,
+                          at=booking.start)
+        flown = Decimal(hours) - Decimal("0.3")
+        booking_check_in(actor=dispatcher, booking=booking, hobbs_in=aircraft.hobbs + flown,
+                         tach_in=aircraft.tach + flown - Decimal("0.2"), at=booking.end)
