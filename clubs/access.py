@@ -1,8 +1,9 @@
-"""Authorization for club-scoped pages: one decorator, one rule.
+"""Authorization for club-scoped pages: one decorator, asking for a capability by name.
 
 Every club page lives under /o/<slug>/. A user who is not an active member of that club gets
-404, never 403: outsiders learn nothing about what exists. Inside the club, a missing role is
-also 404 for the same reason (a pilot does not learn the admin pages' addresses work).
+404, never 403: outsiders learn nothing about what exists. Inside the club, a missing
+capability is also 404 for the same reason (a pilot does not learn the admin pages' addresses
+work). What each capability means is written once, in clubs.policy.CAPABILITIES.
 """
 
 from functools import wraps
@@ -12,10 +13,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from clubs.models import Membership
+from clubs.policy import CAPABILITIES, can
 
 
-def club_member(*roles: str):
-    """Require an active membership of the club in the URL, with one of `roles` if given."""
+def club_member(capability: str | None = None):
+    """Require an active membership of the club in the URL, with `capability` if given."""
+    if capability is not None and capability not in CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}")
 
     def decorator(view):
         @login_required
@@ -26,7 +30,7 @@ def club_member(*roles: str):
                 .filter(organization__slug=slug, user=request.user, is_active=True)
                 .first()
             )
-            if membership is None or (roles and not membership.has_role(*roles)):
+            if membership is None or (capability and not can(membership, capability)):
                 raise Http404("No such page.")
             request.club = membership.organization
             request.membership = membership
@@ -34,6 +38,7 @@ def club_member(*roles: str):
             timezone.activate(membership.organization.tz)
             return view(request, *args, **kwargs)
 
+        wrapper.capability = capability
         return wrapper
 
     return decorator

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clubs import policy
 from clubs.audit import audit_record
+from clubs.changes import change_record
 from clubs.models import ROLE_FIELDS, Invitation, Membership, Organization, Role, User
+from core.errors import Conflict, Invalid, NotAllowed
 
 
 def _hash_token(token: str) -> str:
@@ -45,7 +47,25 @@ def _guard_last_admin(membership: Membership, *, keeps_admin: bool) -> None:
         organization=membership.organization, is_admin=True, is_active=True
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise ValidationError("A club needs at least one active admin: make someone else admin first.")
+        raise Conflict("last_admin", "A club needs at least one active admin: make someone else admin first.")
+
+
+EMAIL_TAKEN = "Another account already uses this email address."
+WIFLIGHT_USERNAME_TAKEN = "Another member of this club already has this Wi-Flight username."
+
+
+def member_payload(membership: Membership) -> dict:
+    return {"id": membership.pk, "name": membership.user.display_name, "email": membership.user.email,
+            "roles": membership.roles, "instructor_id": membership.instructor_id, "active": membership.is_active}
+
+
+def _check_instructor(actor: Membership, instructor: Membership | None) -> None:
+    if instructor is None:
+        return
+    policy.require_same_club(actor, instructor, "instructor")
+    if not instructor.is_instructor or not instructor.is_active:
+        raise Invalid("not_an_instructor", f"{instructor.user.display_name} is not an active instructor.",
+                      field="instructor")
 
 
 @dataclass(frozen=True)
@@ -60,19 +80,22 @@ class MemberDetails:
 def _apply_roles(membership: Membership, roles: frozenset[str]) -> None:
     unknown = roles - set(Role.values)
     if unknown:
-        raise ValidationError(f"Unknown role(s): {', '.join(sorted(unknown))}.")
+        raise Invalid("unknown_role", f"Unknown role(s): {', '.join(sorted(unknown))}.", field="roles")
     if not roles:
-        raise ValidationError("Give the member at least one role.")
+        raise Invalid("roles_required", "Give the member at least one role.", field="roles")
     for role, field in ROLE_FIELDS.items():
         setattr(membership, field, role.value in roles)
 
 
-def member_invite(*, organization: Organization, actor: User, details: MemberDetails) -> tuple[Membership, str]:
+def member_invite(*, actor: Membership, details: MemberDetails) -> tuple[Membership, str]:
     """Create (or reuse) the user, add them to the club and send a one-time invitation link.
 
     The member exists from now on (a dispatcher can book them before they accept); the link
     lets them set a password once. Returns the membership and the raw token (for tests).
     """
+    policy.require_member_manager(actor)
+    organization = actor.organization
+    _check_instructor(actor, details.instructor)
     email = details.email.strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
@@ -81,7 +104,7 @@ def member_invite(*, organization: Organization, actor: User, details: MemberDet
             user.set_unusable_password()
             user.save()
         elif Membership.objects.filter(organization=organization, user=user).exists():
-            raise ValidationError(f"{email} is already a member of {organization.name}.")
+            raise Conflict("already_member", f"{email} is already a member of {organization.name}.", field="email")
         membership = Membership(organization=organization, user=user, instructor=details.instructor)
         _apply_roles(membership, details.roles)
         membership.wiflight_username = details.wiflight_username.strip() or membership.default_wiflight_username()
@@ -89,12 +112,12 @@ def member_invite(*, organization: Organization, actor: User, details: MemberDet
             with transaction.atomic():
                 membership.save()
         except IntegrityError as exc:
-            raise ValidationError("Another member of this club already has this Wi-Flight username.") from exc
-        token = _new_invitation(membership, actor)
-        audit_record(
-            organization=organization, actor=actor, action="member.invited", target=membership,
-            summary=f"Invited {user.display_name} <{email}> as {', '.join(membership.role_labels)}",
-            details={"email": email, "roles": sorted(details.roles)},
+            raise Conflict("wiflight_username_taken", WIFLIGHT_USERNAME_TAKEN, field="wiflight_username") from exc
+        token = _new_invitation(membership, actor.user)
+        change_record(
+            event="member.added", audit_action="member.invited", organization=organization, actor=actor,
+            target=membership, summary=f"Invited {user.display_name} <{email}> as {', '.join(membership.role_labels)}",
+            details={"email": email, "roles": sorted(details.roles)}, payload=member_payload(membership),
         )
     _send_invitation_after_commit(membership, token)
     return membership, token
@@ -120,11 +143,12 @@ def _send_invitation_after_commit(membership: Membership, token: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, None, [membership.user.email], fail_silently=False))
 
 
-def invitation_resend(*, membership: Membership, actor: User) -> str:
+def invitation_resend(*, membership: Membership, actor: Membership) -> str:
+    policy.require_member_manager(actor, membership)
     with transaction.atomic():
         Invitation.objects.filter(membership=membership, used_at__isnull=True).update(expires_at=timezone.now())
-        token = _new_invitation(membership, actor)
-        audit_record(organization=membership.organization, actor=actor, action="member.invitation_resent",
+        token = _new_invitation(membership, actor.user)
+        audit_record(organization=membership.organization, actor=actor.user, action="member.invitation_resent",
                      target=membership, summary=f"Sent a new invitation to {membership.user.email}")
     _send_invitation_after_commit(membership, token)
     return token
@@ -145,10 +169,10 @@ def invitation_accept(*, token: str, password: str) -> User:
     with transaction.atomic():
         invitation = invitation_lookup(token)
         if invitation is None:
-            raise ValidationError("This invitation link is not valid any more. Ask your club admin for a new one.")
+            raise Invalid("invitation_invalid", "This invitation link is not valid any more. Ask your club admin for a new one.")
         claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
         if claimed != 1:
-            raise ValidationError("This invitation link has already been used.")
+            raise Conflict("invitation_used", "This invitation link has already been used.")
         user = invitation.membership.user
         if not user.has_usable_password():
             user.set_password(password)
@@ -162,10 +186,12 @@ def _shared_with_other_clubs(membership: Membership) -> bool:
     return Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).exists()
 
 
-def member_update(*, membership: Membership, actor: User, details: MemberDetails) -> Membership:
+def member_update(*, membership: Membership, actor: Membership, details: MemberDetails) -> Membership:
     """Roles, instructor and Wi-Flight username are the club's to set. Name and email belong to
     the person: a club admin may set them only while the account belongs to this club alone
     (otherwise one club's admin could redirect another club member's password resets)."""
+    policy.require_member_manager(actor, membership)
+    _check_instructor(actor, details.instructor)
     with transaction.atomic():
         _lock_club(membership.organization_id)
         membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
@@ -177,10 +203,10 @@ def member_update(*, membership: Membership, actor: User, details: MemberDetails
         email = details.email.strip().lower()
         identity_changed = email != user.email.lower() or details.full_name.strip() != user.full_name
         if identity_changed and _shared_with_other_clubs(membership):
-            raise ValidationError(f"{user.display_name} also belongs to another club: only they can change "
-                                  "their name and email.")
+            raise NotAllowed("identity_shared", f"{user.display_name} also belongs to another club: only they can "
+                             "change their name and email.", field="email")
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-            raise ValidationError("Another account already uses this email address.")
+            raise Conflict("email_taken", EMAIL_TAKEN, field="email")
         user.full_name, user.email = details.full_name.strip(), email
         _apply_roles(membership, details.roles)
         membership.wiflight_username = details.wiflight_username.strip() or membership.default_wiflight_username()
@@ -191,25 +217,23 @@ def member_update(*, membership: Membership, actor: User, details: MemberDetails
                 membership.save()
         except IntegrityError as exc:
             if "email" in str(exc).lower():
-                raise ValidationError("Another account already uses this email address.") from exc
-            raise ValidationError("Another member of this club already has this Wi-Flight username.") from exc
+                raise Conflict("email_taken", EMAIL_TAKEN, field="email") from exc
+            raise Conflict("wiflight_username_taken", WIFLIGHT_USERNAME_TAKEN, field="wiflight_username") from exc
         after = {"full_name": user.full_name, "email": user.email, "roles": membership.roles,
                  "wiflight_username": membership.wiflight_username,
                  "instructor": membership.instructor_id}
         changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
         if changed:
-            from integrations.wiflight.services import reservation_sync_member
-
-            reservation_sync_member(membership)  # crew details travel with the reservations
-            audit_record(organization=membership.organization, actor=actor, action="member.updated",
-                         target=membership, summary=f"Changed {', '.join(changed)} of {user.display_name}",
-                         details=changed)
+            change_record(event="member.updated", organization=membership.organization, actor=actor,
+                          target=membership, summary=f"Changed {', '.join(changed)} of {user.display_name}",
+                          details=changed, payload=member_payload(membership))
     return membership
 
 
-def member_set_active(*, membership: Membership, actor: User, active: bool) -> Membership:
+def member_set_active(*, membership: Membership, actor: Membership, active: bool) -> Membership:
     """Deactivate or reactivate. A deactivated member keeps their history but cannot be
     booked; a user with no active membership left cannot sign in at all."""
+    policy.require_member_manager(actor, membership)
     with transaction.atomic():
         _lock_club(membership.organization_id)
         membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
@@ -228,14 +252,16 @@ def member_set_active(*, membership: Membership, actor: User, active: bool) -> M
             user.is_active, user.disabled_by_clubs = False, True
             user.save(update_fields=["is_active", "disabled_by_clubs"])
         verb = "Reactivated" if active else "Deactivated"
-        audit_record(organization=membership.organization, actor=actor,
-                     action="member.reactivated" if active else "member.deactivated",
-                     target=membership, summary=f"{verb} {user.display_name}")
+        change_record(event="member.reactivated" if active else "member.deactivated",
+                      organization=membership.organization, actor=actor, target=membership,
+                      summary=f"{verb} {user.display_name}", payload=member_payload(membership))
     return membership
 
 
-def organization_update(*, organization: Organization, actor: User, name: str, timezone_name: str,
+def organization_update(*, actor: Membership, name: str, timezone_name: str,
                         wiflight_user_domain: str) -> Organization:
+    policy.require_capability(actor, "manage_club", "Only club admins change the club's settings.")
+    organization = actor.organization
     with transaction.atomic():
         before = {"name": organization.name, "timezone": organization.timezone,
                   "wiflight_user_domain": organization.wiflight_user_domain}
@@ -247,6 +273,6 @@ def organization_update(*, organization: Organization, actor: User, name: str, t
                  "wiflight_user_domain": organization.wiflight_user_domain}
         changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
         if changed:
-            audit_record(organization=organization, actor=actor, action="club.updated", target=organization,
+            audit_record(organization=organization, actor=actor.user, action="club.updated", target=organization,
                          summary=f"Changed the club's {', '.join(changed)}", details=changed)
     return organization

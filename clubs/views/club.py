@@ -8,7 +8,7 @@ from core.form_errors import add_service_error
 from clubs.services import organization_update
 
 
-@club_member("admin")
+@club_member("manage_club")
 def club_settings(request):
     club = request.club
     form = ClubSettingsForm(request.POST or None, initial={
@@ -16,7 +16,7 @@ def club_settings(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            organization_update(organization=club, actor=request.user, name=d["name"], timezone_name=d["timezone"],
+            organization_update(actor=request.membership, name=d["name"], timezone_name=d["timezone"],
                                 wiflight_user_domain=d["wiflight_user_domain"])
         except ValidationError as exc:
             add_service_error(form, exc)

@@ -15,19 +15,19 @@ def _membership_for(request, pk: int) -> Membership:
     return get_object_or_404(Membership.objects.select_related("user", "organization"), pk=pk, organization=request.club)
 
 
-@club_member("admin", "dispatcher")
+@club_member("dispatch")
 def member_list(request):
     members = (Membership.objects.filter(organization=request.club)
                .select_related("user", "instructor__user").order_by("-is_active", "user__full_name", "user__username"))
     return render(request, "clubs/members.html", {"members": members})
 
 
-@club_member("admin")
+@club_member("manage_members")
 def member_invite_view(request):
     form = MemberForm(request.POST or None, club=request.club, initial={"roles": ["pilot"]})
     if request.method == "POST" and form.is_valid():
         try:
-            membership, _ = member_invite(organization=request.club, actor=request.user, details=form.to_details())
+            membership, _ = member_invite(actor=request.membership, details=form.to_details())
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -37,14 +37,14 @@ def member_invite_view(request):
                   status=400 if form.errors else 200)
 
 
-@club_member("admin")
+@club_member("manage_members")
 def member_edit(request, pk: int):
     membership = _membership_for(request, pk)
     form = MemberForm(request.POST or None, club=request.club, initial=MemberForm.initial_for(membership))
     form.fields["instructor"].queryset = form.fields["instructor"].queryset.exclude(pk=membership.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            member_update(membership=membership, actor=request.user, details=form.to_details())
+            member_update(membership=membership, actor=request.membership, details=form.to_details())
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -56,12 +56,12 @@ def member_edit(request, pk: int):
 
 
 @require_POST
-@club_member("admin")
+@club_member("manage_members")
 def member_activation(request, pk: int):
     membership = _membership_for(request, pk)
     active = request.POST.get("action") == "reactivate"
     try:
-        member_set_active(membership=membership, actor=request.user, active=active)
+        member_set_active(membership=membership, actor=request.membership, active=active)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -70,15 +70,15 @@ def member_activation(request, pk: int):
 
 
 @require_POST
-@club_member("admin")
+@club_member("manage_members")
 def member_reinvite(request, pk: int):
     membership = _membership_for(request, pk)
-    invitation_resend(membership=membership, actor=request.user)
+    invitation_resend(membership=membership, actor=request.membership)
     messages.success(request, f"A new invitation was sent to {membership.user.email}.")
     return redirect("member_list", request.club.slug)
 
 
-@club_member("admin")
+@club_member("see_audit_log")
 def audit_log(request):
     events = AuditEvent.objects.filter(organization=request.club).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))

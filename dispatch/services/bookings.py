@@ -101,7 +101,7 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
             booking.crew.all().delete()
             _save_crew(booking, data.crew)
             booking.refresh_from_db()
-            booking_changed(booking=booking, actor=actor, action="booking.updated",
+            booking_changed(booking=booking, actor=actor, action="booking.changed",
                             summary=f"Changed booking of {data.aircraft.registration} to {rules.local_span(data.start, data.end, actor.organization.tz)}")
     except IntegrityError as exc:
         raise _conflict_error(data, booking) from exc

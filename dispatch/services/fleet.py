@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from dispatch.models import Aircraft
-from clubs.audit import audit_record
-from integrations.wiflight.services import reservation_sync_aircraft
+from clubs.changes import change_record
 from clubs.models import Membership
 
 
@@ -24,6 +23,11 @@ class AircraftInput:
     home_base: str = ""
     hourly_rate: Decimal = Decimal("0")
     has_wiflight_recorder: bool = True
+
+
+def aircraft_payload(aircraft: Aircraft) -> dict:
+    return {"id": aircraft.pk, "registration": aircraft.registration, "type": aircraft.aircraft_type,
+            "kind": aircraft.kind, "status": aircraft.status, "grounded_reason": aircraft.grounded_reason}
 
 
 def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
@@ -52,9 +56,9 @@ def aircraft_create(*, actor: Membership, data: AircraftInput) -> Aircraft:
         aircraft = Aircraft(organization=actor.organization)
         _apply(aircraft, data)
         _save(aircraft)
-        audit_record(organization=actor.organization, actor=actor.user, action="aircraft.created", target=aircraft,
-                     summary=f"Added {aircraft.registration} ({aircraft.aircraft_type})")
-        reservation_sync_aircraft(aircraft)
+        change_record(event="aircraft.added", organization=actor.organization, actor=actor, target=aircraft,
+                      summary=f"Added {aircraft.registration} ({aircraft.aircraft_type})", audit_action="aircraft.created",
+                      payload=aircraft_payload(aircraft))
     return aircraft
 
 
@@ -65,9 +69,9 @@ def aircraft_update(*, actor: Membership, aircraft: Aircraft, data: AircraftInpu
         before = aircraft.registration
         _apply(aircraft, data)
         _save(aircraft)
-        audit_record(organization=actor.organization, actor=actor.user, action="aircraft.updated", target=aircraft,
-                     summary=f"Edited {before}" + (f" (now {aircraft.registration})" if before != aircraft.registration else ""))
-        reservation_sync_aircraft(aircraft)
+        change_record(event="aircraft.changed", organization=actor.organization, actor=actor, target=aircraft,
+                      summary=f"Edited {before}" + (f" (now {aircraft.registration})" if before != aircraft.registration else ""),
+                      audit_action="aircraft.updated", payload=aircraft_payload(aircraft))
     return aircraft
 
 
@@ -83,7 +87,8 @@ def aircraft_set_status(*, actor: Membership, aircraft: Aircraft, grounded: bool
         aircraft.status = Aircraft.Status.GROUNDED if grounded else Aircraft.Status.AVAILABLE
         aircraft.grounded_reason = reason if grounded else ""
         aircraft.save(update_fields=["status", "grounded_reason"])
-        audit_record(organization=actor.organization, actor=actor.user,
-                     action="aircraft.grounded" if grounded else "aircraft.released", target=aircraft,
-                     summary=f"Grounded {aircraft.registration}: {reason}" if grounded else f"Released {aircraft.registration} for service")
+        change_record(event="aircraft.status_changed", organization=actor.organization, actor=actor, target=aircraft,
+                      audit_action="aircraft.grounded" if grounded else "aircraft.released",
+                      summary=f"Grounded {aircraft.registration}: {reason}" if grounded else f"Released {aircraft.registration} for service",
+                      payload=aircraft_payload(aircraft))
     return aircraft

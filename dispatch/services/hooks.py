@@ -1,23 +1,18 @@
-"""The one place every booking state change passes through, inside its transaction.
+"""The one place every booking state change passes through, inside its transaction: the
+change path (clubs.changes) writes the audit entry and hands the event to its subscribers
+(the Wi-Flight sync, the flight log at check-in, webhooks next)."""
 
-It writes the audit entry and marks the Wi-Flight reservation for sync (a queue row in the
-same transaction: nothing is lost if Wi-Flight or the broker is down). Webhooks will hang
-here too, so no write path can forget them.
-"""
-
-from dispatch.models import Booking
-from clubs.audit import audit_record
-from integrations.wiflight.services import reservation_sync_booking
+from clubs.changes import change_record
 from clubs.models import Membership
+from dispatch.models import Booking
+
+
+def booking_payload(booking: Booking) -> dict:
+    return {"id": booking.pk, "uid": str(booking.uid), "aircraft_id": booking.aircraft_id,
+            "start": booking.start.isoformat(), "end": booking.end.isoformat(), "status": booking.status,
+            "purpose": booking.purpose}
 
 
 def booking_changed(*, booking: Booking, actor: Membership | None, action: str, summary: str, details=None) -> None:
-    audit_record(
-        organization=booking.organization,
-        actor=actor.user if actor is not None else None,
-        action=action,
-        target=booking,
-        summary=summary,
-        details=details,
-    )
-    reservation_sync_booking(booking)
+    change_record(event=action, organization=booking.organization, actor=actor, target=booking, summary=summary,
+                  details=details, payload=booking_payload(booking))

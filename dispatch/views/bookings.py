@@ -38,7 +38,7 @@ def _initial_for_new(request) -> dict:
     return initial
 
 
-@club_member("admin", "dispatcher", "instructor", "pilot")
+@club_member("book")
 def booking_new(request):
     m = request.membership
     form = BookingForm(request.POST or None, membership=m, initial=None if request.POST else _initial_for_new(request))
@@ -82,7 +82,7 @@ def booking_page(request, booking, *, status: int = 200, **forms):
     return render(request, "dispatch/booking_detail.html", context, status=status)
 
 
-@club_member("admin", "dispatcher", "instructor", "pilot")
+@club_member("book")
 def booking_edit(request, pk: int):
     booking = booking_for(request, pk)
     m = request.membership
@@ -103,7 +103,7 @@ def booking_edit(request, pk: int):
 
 
 @require_POST
-@club_member("admin", "dispatcher", "instructor", "pilot")
+@club_member("book")
 def booking_cancel_view(request, pk: int):
     booking = booking_for(request, pk)
     form = CancelForm(request.POST)
@@ -128,7 +128,7 @@ def my_bookings(request):
     })
 
 
-@club_member("admin", "dispatcher", "maintenance")
+@club_member("see_all_bookings")
 def booking_list(request):
     bookings = bookings_visible_to(request.membership).select_related("aircraft").filter(
         end__gte=timezone.now() - timedelta(days=7)).order_by("start")[:200]

@@ -13,7 +13,7 @@ from core.form_errors import add_service_error
 
 
 @require_POST
-@club_member("admin", "dispatcher")
+@club_member("dispatch")
 def check_out(request, pk: int):
     booking = booking_for(request, pk)
     form = CheckOutForm(request.POST)
@@ -29,7 +29,7 @@ def check_out(request, pk: int):
 
 
 @require_POST
-@club_member("admin", "dispatcher")
+@club_member("dispatch")
 def check_in(request, pk: int):
     booking = booking_for(request, pk)
     form = CheckInForm(request.POST)
@@ -44,7 +44,7 @@ def check_in(request, pk: int):
     return booking_page(request, booking, status=400, checkin_form=form)
 
 
-@club_member("admin", "dispatcher")
+@club_member("dispatch")
 def walkup(request):
     form = WalkUpForm(request.POST or None, membership=request.membership,
                       initial={"aircraft": request.GET.get("aircraft")})

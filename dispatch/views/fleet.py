@@ -24,7 +24,7 @@ def fleet(request):
     })
 
 
-@club_member("admin")
+@club_member("manage_fleet")
 def aircraft_new(request):
     form = AircraftForm(request.POST or None, initial={"kind": Aircraft.Kind.AIRPLANE, "hourly_rate": 0, "has_wiflight_recorder": True})
     if request.method == "POST" and form.is_valid():
@@ -39,7 +39,7 @@ def aircraft_new(request):
                   status=400 if form.errors else 200)
 
 
-@club_member("admin")
+@club_member("manage_fleet")
 def aircraft_edit(request, pk: int):
     aircraft = aircraft_for(request, pk)
     initial = {f: getattr(aircraft, f) for f in ("registration", "aircraft_type", "kind", "home_base", "hourly_rate", "has_wiflight_recorder")}
@@ -57,7 +57,7 @@ def aircraft_edit(request, pk: int):
 
 
 @require_POST
-@club_member("admin", "dispatcher", "maintenance")
+@club_member("set_aircraft_status")
 def aircraft_status(request, pk: int):
     aircraft = aircraft_for(request, pk)
     grounded = request.POST.get("action") == "ground"

@@ -43,7 +43,7 @@ def my_flights(request):
     })
 
 
-@club_member("admin", "dispatcher", "maintenance")
+@club_member("see_all_flights")
 def flight_list(request):
     club = request.club
     filters = FlightFilters(date_from=parse_day(request.GET.get("from")), date_to=parse_day(request.GET.get("to")),
@@ -135,7 +135,7 @@ def logbook_entry_edit(request, pk: int):
 
 
 @require_POST
-@club_member("admin")
+@club_member("manage_flight_log")
 def logbook_entry_billed(request, pk: int):
     entry = _entry_for(request, pk)
     if logbook_mark_billed(actor=request.membership, entry=entry):

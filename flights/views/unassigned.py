@@ -12,14 +12,14 @@ from flights.models import Flight
 from integrations.wiflight.flight_services import flight_assign
 
 
-@club_member("admin")
+@club_member("assign_flights")
 def unassigned_flights(request):
     flights = Flight.objects.filter(organization=request.club, booking__isnull=True).select_related("aircraft")[:200]
     return render(request, "flights/unassigned.html", {"flights": flights})
 
 
 @require_POST
-@club_member("admin")
+@club_member("assign_flights")
 def flight_assign_view(request, pk: int):
     flight = get_object_or_404(Flight, pk=pk, organization=request.club)
     booking_id = request.POST.get("booking", "")

@@ -13,7 +13,7 @@ from integrations.wiflight.models import FlightNotification, ReconciliationRun
 
 
 @require_POST
-@club_member("admin")
+@club_member("manage_integrations")
 def notify_secret(request):
     connection = connection_for(request.club)
     if connection.pk is None:
@@ -27,14 +27,14 @@ def notify_secret(request):
 
 
 @require_POST
-@club_member("admin")
+@club_member("manage_integrations")
 def notify_rotation_finish(request):
     if notify_rotation_end(connection=connection_for(request.club), actor=request.user):
         messages.success(request, "Rotation ended: only the new secret is accepted now.")
     return redirect("wiflight:settings", request.club.slug)
 
 
-@club_member("admin")
+@club_member("manage_integrations")
 def flights_admin(request):
     club = request.club
     return render(request, "wiflight/flights_admin.html", {
@@ -47,7 +47,7 @@ def flights_admin(request):
 
 
 @require_POST
-@club_member("admin")
+@club_member("manage_integrations")
 def notification_retry_view(request, pk: int):
     if notification_retry(organization=request.club, notification_id=pk, actor=request.user):
         messages.success(request, "The notification will be processed again.")

@@ -11,7 +11,7 @@ from integrations.wiflight.selectors import queue_problems, queue_summary
 from integrations.wiflight.services import sync_retry_now
 
 
-@club_member("admin")
+@club_member("manage_integrations")
 def connection_settings(request):
     connection = connection_for(request.club)
     form = ConnectionForm(request.POST or None, instance=connection)
@@ -29,7 +29,7 @@ def connection_settings(request):
     }, status=400 if form.errors else 200)
 
 
-@club_member("admin", "dispatcher")
+@club_member("dispatch")
 def queue(request):
     return render(request, "wiflight/queue.html", {
         "summary": queue_summary(request.club), "rows": queue_problems(request.club),
@@ -37,7 +37,7 @@ def queue(request):
 
 
 @require_POST
-@club_member("admin", "dispatcher")
+@club_member("dispatch")
 def retry(request, pk: int):
     if sync_retry_now(organization=request.club, sync_id=pk, actor=request.user):
         messages.success(request, "Sent to Wi-Flight again.")

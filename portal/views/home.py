@@ -29,7 +29,7 @@ def home(request):
     return render(request, "clubs/choose_club.html", {"memberships": memberships})
 
 
-@club_member("admin")
+@club_member("manage_club")
 def club_overview(request):
     club = request.club
     now = timezone.now()

@@ -1,0 +1,60 @@
+"""Who may do what with a club and its members. One rule each; views, the API and the
+services all ask here, and services enforce it themselves (`require_*`).
+
+Outsiders learn nothing: an object of another club is "not found", never "not allowed".
+"""
+
+from collections.abc import Callable
+
+from django.db import models
+
+from clubs.models import Membership
+from core.errors import NotAllowed, NotFound
+
+# Capabilities a page or endpoint can ask for (clubs.access.club_member), by name. Each is a
+# question about the actor's roles alone; rules about a particular object live in the
+# subject's policy module.
+CAPABILITIES: dict[str, Callable[[Membership], bool]] = {
+    "manage_members": lambda m: m.is_admin,
+    "manage_club": lambda m: m.is_admin,
+    "see_audit_log": lambda m: m.is_admin,
+    "manage_fleet": lambda m: m.is_admin,
+    "set_aircraft_status": lambda m: m.is_admin or m.is_maintenance or m.is_dispatcher,
+    "book": lambda m: m.is_admin or m.is_dispatcher or m.is_instructor or m.is_pilot,
+    "manage_all_bookings": lambda m: m.is_admin or m.is_dispatcher,
+    "dispatch": lambda m: m.is_admin or m.is_dispatcher,
+    "see_all_bookings": lambda m: m.is_admin or m.is_dispatcher or m.is_maintenance,
+    "see_all_flights": lambda m: m.is_admin or m.is_dispatcher or m.is_maintenance,
+    "assign_flights": lambda m: m.is_admin or m.is_dispatcher,
+    "manage_flight_log": lambda m: m.is_admin,
+    "manage_integrations": lambda m: m.is_admin,
+}
+
+
+def can(actor: Membership, capability: str) -> bool:
+    return actor.is_active and CAPABILITIES[capability](actor)
+
+
+def require_capability(actor: Membership, capability: str, message: str) -> None:
+    require_active(actor)
+    if not CAPABILITIES[capability](actor):
+        raise NotAllowed("not_allowed", message)
+
+
+def require_active(actor: Membership) -> None:
+    if actor is None or not actor.is_active:
+        raise NotAllowed("actor_inactive", "Your membership of this club is not active.")
+
+
+def require_same_club(actor: Membership, obj: models.Model, what: str = "object") -> None:
+    """An object of another club does not exist, as far as this actor can tell."""
+    if getattr(obj, "organization_id", None) != actor.organization_id:
+        raise NotFound("not_found", f"No such {what}.")
+
+
+def require_member_manager(actor: Membership, membership: Membership | None = None) -> None:
+    require_active(actor)
+    if membership is not None:
+        require_same_club(actor, membership, "member")
+    if not CAPABILITIES["manage_members"](actor):
+        raise NotAllowed("not_allowed", "Only club admins manage members.")
