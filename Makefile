@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORTAL_PORT ?= 8000
 SIM_PORT ?= 8001
 
-.PHONY: install run test test-portal test-sim sim serve check-deploy bench bench-sim clean
+.PHONY: install lint-imports mutate run test test-portal test-sim sim serve check-deploy bench bench-sim clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,29 @@ DEMO_ENV := DEBUG=true PUBLIC_BASE_URL=http://$(HOST):$(PORTAL_PORT) WIFLIGHT_DE
 	OPENID_TRUSTED_REALMS=https://www.wi-flight.net/,http://$(HOST):$(SIM_PORT)/
 
 run: install
+	$(DEMO_ENV) $(BIN)/python manage.py check_history
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	$(DEMO_ENV) $(BIN)/python -m wiflight_sim migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/python -m wiflight_sim seed_demo
 	$(DEMO_ENV) $(BIN)/python manage.py rundemo --host $(HOST) --port $(PORTAL_PORT) --sim-port $(SIM_PORT)
 
-test: install test-portal test-sim
+test: install lint-imports test-portal test-sim
+
+# The layering contract (pyproject.toml [tool.importlinter]): domain apps never import an
+# integration, the OpenID provider and the simulator stand alone.
+lint-imports: install
+	$(BIN)/lint-imports
+
+# Mutation testing of the rules: policies, booking and dispatch services, the sync. Slow (not
+# part of CI); prints the surviving mutants and the score.
+mutate: install
+	$(BIN)/python -m pip install --quiet 'mutmut>=3.3'
+	rm -rf mutants
+	FLIGHTLINE_VAR_DIR=$(CURDIR)/var/mutmut $(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); t = s['total'] - s['skipped']; print(f\"mutation score: {s['killed'] + s['timeout']}/{t} killed ({100 * (s['killed'] + s['timeout']) / max(t, 1):.1f} %), {s['survived']} survived\")"
 
 test-portal:
 	$(BIN)/python -m pytest
@@ -48,6 +64,7 @@ sim: install
 # Needs SECRET_KEY, ALLOWED_HOSTS and PUBLIC_BASE_URL in the environment (see README.md).
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/python manage.py check_history
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORTAL_PORT) --workers $${WEB_CONCURRENCY:-3}
 

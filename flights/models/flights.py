@@ -1,4 +1,5 @@
-"""Flights detected by Wi-Flight, their events and crew, and the cached GPS track."""
+"""Flights detected by a flight data recorder (Wi-Flight today), their events and crew, and
+the cached GPS track."""
 
 from django.db import models
 from django.db.models import Q
@@ -25,6 +26,9 @@ class Flight(models.Model):
     # A reservation name we do not know (deleted booking, another installation): kept for an
     # admin to assign, never dropped.
     unmatched_reservation = models.CharField(max_length=200, blank=True)
+    # The crew usernames the recorder reported, as sent: assigning the flight to a booking
+    # later rebuilds its crew from these without going back to the source's format.
+    reported_crew = models.JSONField(default=list, blank=True)
     raw_document = models.TextField()
     source = models.CharField(max_length=16, choices=Source.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,7 +65,9 @@ class Flight(models.Model):
 
     @property
     def needs_assignment(self) -> bool:
-        return self.booking_id is None and bool(self.unmatched_reservation)
+        """Every flight without a booking waits for a dispatcher or an admin to link it, with
+        or without a reservation name we could not place."""
+        return self.booking_id is None
 
 
 class FlightEvent(models.Model):

@@ -1,19 +1,24 @@
-"""The pilot's flight log: one entry per (detected flight, crew member)."""
+"""The pilot's flight log: one entry per (flight, crew member), created by whichever comes
+first, the detected flight or the booking's check-in."""
 
 from django.db import models
 from django.db.models import Q
 
 from clubs.models import Membership, Organization
-
-from dispatch.models import Aircraft
+from dispatch.models import Aircraft, Booking
 
 
 class LogbookEntry(models.Model):
-    """Prefilled from the flight Wi-Flight detected; the pilot completes remarks and
-    approaches. Once billed (`billed_at`), only admins change it, and each change is audited."""
+    """Prefilled from the detected flight or the check-in record (Hobbs time); the pilot
+    completes remarks and approaches. Once billed (`billed_at`), only admins change it, and
+    each change is audited (flights.policy says who may)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="logbook_entries")
-    flight = models.ForeignKey("flights.Flight", on_delete=models.CASCADE, related_name="log_entries")
+    # Null while the entry comes from a check-in only; the flight detected later for the
+    # same booking completes this entry rather than adding a second one.
+    flight = models.ForeignKey("flights.Flight", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="log_entries")
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="log_entries")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="logbook_entries")
     date = models.DateField()
     aircraft = models.ForeignKey(Aircraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -24,7 +29,8 @@ class LogbookEntry(models.Model):
     departure = models.CharField(max_length=8, blank=True)
     arrival = models.CharField(max_length=8, blank=True)
     block_minutes = models.PositiveIntegerField()
-    air_minutes = models.PositiveIntegerField()
+    # Unknown (null) for an entry from a check-in alone: the Hobbs meter runs with the engine.
+    air_minutes = models.PositiveIntegerField(null=True, blank=True)
     landings = models.PositiveIntegerField(default=0)
     approaches = models.PositiveIntegerField(default=0)
     remarks = models.TextField(blank=True, max_length=2000)
@@ -36,8 +42,11 @@ class LogbookEntry(models.Model):
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["flight", "membership"], name="logbook_one_entry_per_flight_member"),
-            models.CheckConstraint(condition=Q(air_minutes__lte=models.F("block_minutes") + 1),
+            models.UniqueConstraint(fields=["flight", "membership"], condition=Q(flight__isnull=False),
+                                    name="logbook_one_entry_per_flight_member"),
+            models.UniqueConstraint(fields=["booking", "membership"], condition=Q(flight__isnull=True),
+                                    name="logbook_one_flightless_entry_per_booking_member"),
+            models.CheckConstraint(condition=Q(air_minutes__isnull=True) | Q(air_minutes__lte=models.F("block_minutes") + 1),
                                    name="logbook_air_within_block"),
         ]
         indexes = [models.Index(fields=["membership", "-date"], name="logbook_member_date")]
@@ -48,13 +57,6 @@ class LogbookEntry(models.Model):
     @property
     def is_billed(self) -> bool:
         return self.billed_at is not None
-
-    def editable_by(self, membership: Membership) -> bool:
-        if membership.organization_id != self.organization_id:
-            return False
-        if membership.is_admin:
-            return True
-        return not self.is_billed and membership.pk == self.membership_id
 
     @staticmethod
     def hours(minutes: int) -> str:

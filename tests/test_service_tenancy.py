@@ -1,0 +1,152 @@
+"""Every public service protects itself: called with an actor of another club, it refuses
+and changes nothing. The walk discovers the services, so one added later cannot skip it:
+a public function of a services module either takes `actor` (and is called here with an
+admin of another club) or is listed below as a system entry point, with the reason."""
+
+import importlib
+import inspect
+import pkgutil
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+
+from core.errors import NotFound, Refusal
+from dispatch.models import BookingCrew
+from tests.conftest import at
+
+SERVICE_PACKAGES = ["clubs.services", "dispatch.services", "flights.services", "integrations.wiflight"]
+# Modules in those packages that hold services (the rest are rules, documents, transports).
+SERVICE_MODULE_SUFFIXES = ("services", "bookings", "dispatching", "fleet", "logbook", "assignment", "ingest",
+                           "sync_sending", "sync_marking", "connection_services", "notifications", "reconciliation")
+
+# Called by the system, never by a member: no actor to check. Each says who calls it.
+SYSTEM_ENTRY_POINTS = {
+    "invitation_lookup": "the invitation page, by token",
+    "invitation_accept": "the invitation page, by token (the token is the credential)",
+}
+
+
+def _service_modules():
+    for package_name in SERVICE_PACKAGES:
+        package = importlib.import_module(package_name)
+        if not hasattr(package, "__path__"):
+            yield package
+            continue
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.endswith(SERVICE_MODULE_SUFFIXES):
+                yield importlib.import_module(f"{package_name}.{info.name}")
+
+
+def _public_functions():
+    seen = {}
+    for module in _service_modules():
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            seen[f"{module.__name__}.{name}"] = fn
+    return seen
+
+
+def _actor_services():
+    return {k: f for k, f in _public_functions().items() if "actor" in inspect.signature(f).parameters}
+
+
+def test_every_public_service_takes_an_actor_or_says_why_not():
+    functions = _public_functions()
+    assert len(_actor_services()) >= 12  # the walk itself works
+    unchecked = [name for name, fn in functions.items()
+                 if "actor" not in inspect.signature(fn).parameters
+                 and name.rsplit(".", 1)[1] not in SYSTEM_ENTRY_POINTS
+                 and not getattr(fn, "system_entry_point", False)]
+    assert unchecked == [], "give these an actor, or mark them as system entry points (with the reason)"
+
+
+def _snapshot():
+    """Every row of every model of ours: a refused call must leave all of them as they were."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"clubs", "dispatch", "flights", "wiflight"}:
+            rows[model._meta.label] = sorted(map(repr, model.objects.values()))
+    return rows
+
+
+@pytest.fixture
+def victims(club, admin, pilot, student, instructor, aircraft, book, dispatcher):
+    from flights.models import Flight, LogbookEntry
+    from integrations.wiflight.models import ReservationSync, WiFlightConnection
+
+    booking = book(aircraft, at(10, 9), at(10, 11), [(pilot, BookingCrew.Role.PIC)])
+    flown = book(aircraft, at(11, 9), at(11, 11), [(student, BookingCrew.Role.STUDENT),
+                                                   (instructor, BookingCrew.Role.INSTRUCTOR)])
+    flight = Flight.objects.create(organization=club, wiflight_id="4242", aircraft=aircraft, tail=aircraft.registration,
+                                   start=at(12, 9), length_seconds=3600, engine_seconds=3500, airtime_seconds=3000,
+                                   raw_document="<flight/>", source="notification")
+    entry = LogbookEntry.objects.create(organization=club, flight=flight, membership=pilot, date=at(12, 9).date(),
+                                        registration=aircraft.registration, block_minutes=60, air_minutes=50)
+    connection = WiFlightConnection.objects.create(organization=club, base_url="https://wiflight.example/",
+                                                   username="club@tac", name_domain="tac.example.com")
+    sync = ReservationSync.objects.create(organization=club, name="x@tac.example.com", kind="booking",
+                                          booking=booking, state="dead", next_attempt_at=at(10, 8))
+    return {"booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
+            "sync": sync, "aircraft": aircraft, "membership": pilot, "club": club}
+
+
+def _arguments(fn, victims, outsider):
+    from clubs.services import MemberDetails
+    from dispatch.services.bookings import BookingInput
+    from dispatch.services.fleet import AircraftInput
+
+    v = victims
+    by_name = {
+        "actor": outsider, "booking": v["booking"], "aircraft": v["aircraft"], "membership": v["membership"],
+        "entry": v["entry"], "flight": v["flight"], "connection": v["connection"], "sync_id": v["sync"].pk,
+        "organization": v["club"], "notification_id": 1, "hobbs_out": Decimal("1001"), "tach_out": Decimal("801"),
+        "hobbs_in": Decimal("1002"), "tach_in": Decimal("802"), "reason": "because", "grounded": True,
+        "active": False, "remarks": "r", "approaches": 0, "landings": 1, "changed_fields": set(), "password": "",
+    }
+    annotated = {
+        "BookingInput": BookingInput(aircraft=v["aircraft"], start=at(13, 9), end=at(13, 10),
+                                     crew=[(v["membership"], BookingCrew.Role.PIC)]),
+        "AircraftInput": AircraftInput(registration="F-HIJK", aircraft_type="DR400"),
+        "MemberDetails": MemberDetails(full_name="X", email="x@example.com", roles=frozenset({"pilot"}),
+                                       instructor=v["membership"]),
+    }
+    kwargs = {}
+    for name, param in inspect.signature(fn).parameters.items():
+        annotation = getattr(param.annotation, "__name__", str(param.annotation))
+        if annotation in annotated:
+            kwargs[name] = annotated[annotation]
+        elif name in by_name:
+            kwargs[name] = by_name[name]
+        elif param.default is inspect.Parameter.empty:
+            pytest.fail(f"{fn.__module__}.{fn.__name__}: no test value for parameter {name!r}")
+    return kwargs
+
+
+def _touches_club(kwargs, victims) -> bool:
+    """Only calls naming an object of the victims' club can cross clubs; the rest act on the
+    actor's own club (organization_update, a plain invite) and are not a tenancy question."""
+    club_objects = {id(o) for o in victims.values()}
+    return any(id(value) in club_objects or _holds_club_object(value, victims) for key, value in kwargs.items()
+               if key != "actor") or "sync_id" in kwargs
+
+
+def _holds_club_object(value, victims) -> bool:
+    return any(getattr(value, f, None) is victims[k] for f, k in (("aircraft", "aircraft"), ("instructor", "membership")))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_service_refuses_an_actor_of_another_club(victims, outsider):
+    called = []
+    for name, fn in sorted(_actor_services().items()):
+        kwargs = _arguments(fn, victims, outsider)
+        if not _touches_club(kwargs, victims):
+            continue
+        before = _snapshot()
+        with pytest.raises(Refusal) as refused:
+            fn(**kwargs)
+        assert isinstance(refused.value, NotFound), f"{name} answered {refused.value!r}, not 'not found'"
+        assert _snapshot() == before, f"{name} changed something before refusing"
+        called.append(name)
+    assert len(called) >= 10
