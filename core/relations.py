@@ -26,7 +26,9 @@ class Relation:
         return Relation(self.q & other.q, lambda obj: self.holds(obj) and other.holds(obj))
 
 
-EVERYTHING = Relation(Q(), lambda obj: True)
+# Not Q(): Django drops an empty Q from `Q() | Q(x)` (the result is Q(x)), so
+# `when(admin, EVERYTHING) | on_crew` would filter to the crew alone.
+EVERYTHING = Relation(Q(pk__isnull=False), lambda obj: True)
 NOTHING = Relation(Q(pk__in=[]), lambda obj: False)
 
 

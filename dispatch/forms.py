@@ -1,15 +1,34 @@
 """Forms give friendly messages; the services and the database are the guarantee."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
 
+from django.db.models import Q
+
+from clubs.models import Membership
 from dispatch.models import Aircraft, Booking, BookingCrew
+from dispatch.services import rules
 from dispatch.services.bookings import BookingInput
 from dispatch.services.fleet import AircraftInput
-from clubs.models import Membership
 
-LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}, format="%Y-%m-%dT%H:%M")
+LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300, "min": f"{rules.EARLIEST_DAY}T00:00",
+                                      "max": f"{rules.LATEST_DAY}T23:59"}, format="%Y-%m-%dT%H:%M")
+
+
+class BookingTimeField(forms.DateTimeField):
+    """A club-local time within the years bookings may use (rules.EARLIEST_DAY..LATEST_DAY):
+    a year 9999 is a clear error, never an overflow while converting it."""
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+        except OverflowError:
+            moment = datetime.max
+        if moment is not None and not rules.in_time_range(moment):
+            raise forms.ValidationError(rules.TIME_OUT_OF_RANGE, code="time_out_of_range")
+        return moment
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -24,8 +43,8 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
 class BookingForm(forms.Form):
     aircraft = forms.ModelChoiceField(queryset=Aircraft.objects.none(), empty_label=None)
-    start = forms.DateTimeField(widget=LOCAL_DT, help_text="Club local time.")
-    end = forms.DateTimeField(widget=LOCAL_DT, help_text="Club local time.")
+    start = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
+    end = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
     pic = MemberChoiceField(queryset=Membership.objects.none(), required=False, label="Pilot in command")
     instructor = MemberChoiceField(queryset=Membership.objects.none(), required=False)
     student = MemberChoiceField(queryset=Membership.objects.none(), required=False)
@@ -34,19 +53,23 @@ class BookingForm(forms.Form):
     purpose = forms.ChoiceField(choices=Booking.Purpose.choices, initial=Booking.Purpose.RENTAL)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
 
-    def __init__(self, *args, membership: Membership, **kwargs):
+    def __init__(self, *args, membership: Membership, booking: Booking | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         club = membership.organization
         self.fields["aircraft"].queryset = Aircraft.objects.filter(organization=club).order_by("kind", "registration")
-        members = Membership.objects.filter(organization=club, is_active=True).select_related("user")
-        for name in ("pic", "instructor", "student", "passengers"):
-            self.fields[name].queryset = members
-        self.fields["instructor"].queryset = members.filter(is_instructor=True)
+        # A crew member deactivated since stays on the form, so saving never drops them
+        # silently: the service refuses (member_inactive) and the dispatcher removes them.
+        on_crew = Q(pk__in=booking.crew.values("membership_id")) if booking is not None else Q(pk__in=[])
+        members = Membership.objects.filter(Q(is_active=True) | on_crew, organization=club).select_related("user")
+        self.fields["pic"].queryset = members.filter(Q(is_pilot=True) | Q(is_instructor=True) | on_crew)
+        self.fields["instructor"].queryset = members.filter(Q(is_instructor=True) | on_crew)
+        self.fields["student"].queryset = members.filter(Q(instructor__isnull=False) | on_crew)
+        self.fields["passengers"].queryset = members
 
     def clean(self):
         data = super().clean()
         if not any(data.get(n) for n in ("pic", "instructor", "student")):
-            raise forms.ValidationError("Choose the pilot in command, or an instructor and student.")
+            raise forms.ValidationError("Choose the pilot in command, or an instructor and student.", code="crew_required")
         return data
 
     def to_input(self) -> BookingInput:

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from clubs.models import Membership, Organization
+from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services.rules import MAX_BOOKING
-from clubs.models import Membership, Organization
 
 
 def crew_prefetch() -> Prefetch:
@@ -30,6 +31,7 @@ class BoardBlock:
     width: float
     at_risk: bool
     label: str
+    risk: str = ""  # why it is at risk, said on the board
 
 
 @dataclass
@@ -109,11 +111,19 @@ def board_for(*, organization: Organization, day: date, view: str) -> Board:
             continue
         left = _percent(booking.start, start, end)
         width = max(_percent(booking.end, start, end) - left, 0.5)
-        at_risk = row.aircraft.is_grounded and booking.status == Booking.Status.BOOKED and booking.end > now
+        risk = _risk(row.aircraft, booking) if booking.status == Booking.Status.BOOKED and booking.end > now else ""
         names = ", ".join(c.membership.user.display_name for c in booking.crew.all())
-        row.blocks.append(BoardBlock(booking, left, width, at_risk, names or "Booked"))
+        row.blocks.append(BoardBlock(booking, left, width, bool(risk), names or "Booked", risk))
     now_left = _percent(now, start, end) if start <= now < end else None
     return Board(start, end, view, list(rows.values()), _ticks(start, end, view, tz), now_left)
+
+
+def _risk(aircraft: Aircraft, booking: Booking) -> str:
+    """Why a booking still to fly cannot go as booked (from the prefetched crew)."""
+    if aircraft.is_grounded:
+        return "aircraft grounded"
+    gone = [c.membership.user.display_name for c in booking.crew.all() if not c.membership.is_active]
+    return f"{', '.join(gone)} no longer an active member" if gone else ""
 
 
 def bookings_of_member(membership: Membership) -> QuerySet[Booking]:
@@ -135,12 +145,6 @@ def upcoming_bookings_of_member(membership: Membership) -> QuerySet[Booking]:
 
 
 def bookings_visible_to(membership: Membership) -> QuerySet[Booking]:
-    """Dispatchers, admins and maintenance see every booking of the club; instructors their
-    own and their students'; pilots their own."""
-    qs = Booking.objects.filter(organization=membership.organization)
-    if membership.sees_all_bookings:
-        return qs
-    mine = Q(crew__membership=membership) | Q(created_by=membership.user)
-    if membership.is_instructor:
-        mine |= Q(crew__membership__instructor=membership)
-    return qs.filter(mine).distinct()
+    """The bookings this member may see: dispatch.policy says who (kept under this name for
+    the flight pages that ask it)."""
+    return policy.bookings_visible(membership)

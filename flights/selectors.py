@@ -1,35 +1,28 @@
-"""Reads about detected flights and the flight log: who sees which flight, a booking's
-flights and engine time, per-aircraft totals, the club list with filters."""
+"""Reads about detected flights and the flight log: a member's flights, a booking's flights
+and engine time, per-aircraft totals, the club list with filters, flights without a booking
+and the bookings they may belong to. Who sees what is flights.policy's answer."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
-from dispatch.models import Booking
-from flights.models import LogbookEntry
-from dispatch.selectors import local_midnight
-from flights.models import Flight
 from clubs.models import Membership
+from dispatch.models import Aircraft, Booking
+from dispatch.selectors import local_midnight
+from flights.models import Flight, LogbookEntry
+from flights.policy import flights_crewed_by, may_assign_flights, visible_entries, visible_flights
 
-
-def flights_visible_to(membership: Membership) -> QuerySet[Flight]:
-    """Dispatchers, admins and maintenance: the club's flights. Instructors: their own and
-    their students'. Everyone else: flights they were crew on."""
-    qs = Flight.objects.filter(organization=membership.organization)
-    if membership.sees_all_bookings:
-        return qs
-    mine = Q(crew__membership=membership)
-    if membership.is_instructor:
-        mine |= Q(crew__membership__instructor=membership)
-    return qs.filter(pk__in=Flight.objects.filter(mine).values("pk"))
+# How far from a flight a booking may be and still be offered when assigning it by hand.
+CANDIDATE_WINDOW = timedelta(hours=4)
 
 
 def flights_of_member(membership: Membership) -> QuerySet[Flight]:
-    return Flight.objects.filter(organization=membership.organization,
-                                 pk__in=Flight.objects.filter(crew__membership=membership).values("pk"))
+    """The flights a member was on (their "My flights"), whatever else their roles show them."""
+    return Flight.objects.filter(organization_id=membership.organization_id,
+                                 pk__in=Flight.objects.filter(flights_crewed_by(membership).q).values("pk"))
 
 
 @dataclass(frozen=True)
@@ -102,4 +95,32 @@ def booking_flights(booking: Booking) -> BookingFlights:
 
 
 def logbook_of(membership: Membership) -> QuerySet[LogbookEntry]:
-    return LogbookEntry.objects.filter(membership=membership).select_related("flight", "aircraft").order_by("-date", "-pk")
+    """A member's own flight log (what they see of others' is visible_entries)."""
+    return (visible_entries(membership).filter(membership=membership).select_related("flight", "aircraft", "booking")
+            .order_by("-date", "-pk"))
+
+
+def flights_without_booking(actor: Membership) -> QuerySet[Flight]:
+    """Every flight of the club no booking claims, for those who may assign them."""
+    if not may_assign_flights(actor):
+        return Flight.objects.none()
+    return (visible_flights(actor).filter(booking__isnull=True).select_related("aircraft")
+            .prefetch_related("crew__membership__user").order_by("-start", "-pk"))
+
+
+def booking_candidates(*, aircraft: Aircraft | None, start: datetime, end: datetime,
+                       within: timedelta = CANDIDATE_WINDOW) -> list[Booking]:
+    """Bookings of the aircraft (not cancelled) that overlap the flight widened by `within`,
+    best first: the largest overlap, then the smallest gap, the shorter booking, the earlier
+    start. The same ranking Wi-Flight uses to match (docs/wiflight.md decision 3)."""
+    if aircraft is None:
+        return []
+    candidates = (Booking.objects.filter(aircraft=aircraft, start__lt=end + within, end__gt=start - within)
+                  .exclude(status=Booking.Status.CANCELLED).prefetch_related("crew__membership__user"))
+
+    def rank(b: Booking):
+        overlap = (min(end, b.end) - max(start, b.start)).total_seconds()
+        gap = max(0.0, (b.start - end).total_seconds(), (start - b.end).total_seconds())
+        return (-max(overlap, 0.0), gap, (b.end - b.start).total_seconds(), b.start, str(b.uid))
+
+    return sorted(candidates, key=rank)

@@ -152,7 +152,7 @@ def test_student_books_a_lesson_with_their_own_instructor(book, aircraft, instru
 
 
 def test_instructor_cannot_cancel_a_flight_their_student_only_rides_on(book, aircraft, instructor, student, pilot):
-    from dispatch.services.rules import actor_may_change
+    from dispatch.policy import may_change_booking as actor_may_change
 
     ride = book(aircraft, at(10, 9), at(10, 11), [(pilot, PIC), (student, PAX)])
     lesson = book(aircraft, at(10, 12), at(10, 13), [(student, PIC)])

@@ -71,10 +71,11 @@ def test_walkup_books_from_now_and_checks_out(dispatcher, aircraft, pilot):
 
 def test_walkup_failure_leaves_nothing(dispatcher, aircraft, pilot):
     now = timezone.now()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         walkup_dispatch(actor=dispatcher, data=BookingInput(
             aircraft=aircraft, start=now, end=now + timedelta(hours=1), crew=[(pilot, "pic")]),
             hobbs_out=Decimal("5.0"), tach_out=Decimal("800.0"))
+    assert refused.value.code == "meter_backwards" and refused.value.field == "hobbs_out"
     assert not Booking.objects.exists()
 
 

@@ -25,8 +25,9 @@ def test_database_refuses_lower_case_and_groundless_grounding(club):
 
 
 def test_only_admins_add_aircraft(dispatcher, club):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         aircraft_create(actor=dispatcher, data=AircraftInput(registration="F-GNEW", aircraft_type="x"))
+    assert refused.value.code == "not_allowed" and "Only club admins add aircraft" in refused.value.message
     assert client_for(dispatcher).get(reverse("dispatch:aircraft_new", args=[club.slug])).status_code == 404
 
 
@@ -45,8 +46,11 @@ def test_maintenance_grounds_with_reason_and_releases(mechanic, aircraft, club):
 
 
 def test_pilot_cannot_ground(pilot, aircraft):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         aircraft_set_status(actor=pilot, aircraft=aircraft, grounded=True, reason="x")
+    assert refused.value.code == "not_allowed"
+    aircraft.refresh_from_db()
+    assert not aircraft.is_grounded
 
 
 def test_add_aircraft_page(admin, club):

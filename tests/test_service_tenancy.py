@@ -24,6 +24,26 @@ SERVICE_MODULE_SUFFIXES = ("services", "bookings", "dispatching", "fleet", "logb
 SYSTEM_ENTRY_POINTS = {
     "invitation_lookup": "the invitation page, by token",
     "invitation_accept": "the invitation page, by token (the token is the credential)",
+    "member_payload": "pure: the payload of a member event",
+    "connection_for": "a read of the club the page's own membership belongs to",
+    "connections_to_reconcile": "the reconciliation beat task",
+    "reconcile_club": "the reconciliation task of one connection",
+    "reconcile_window": "pure: the time window a reconciliation run walks",
+    "booking_reservation_name": "pure: a reservation's name",
+    "maintenance_reservation_name": "pure: a maintenance reservation's name",
+    "enqueue_send": "after commit: asks a worker to send a queue row",
+    "kick": "after commit: asks a worker to send a queue row",
+    "ready_connection": "a read for the sync itself",
+    "reservation_sync_aircraft": "change-event subscriber, inside the writer's checked transaction",
+    "reservation_sync_booking": "change-event subscriber, inside the writer's checked transaction",
+    "reservation_sync_club": "the connection's own service, after its admin check",
+    "reservation_sync_member": "change-event subscriber, inside the writer's checked transaction",
+    "backoff_seconds": "pure: the retry schedule",
+    "new_owner": "pure: a worker's lease owner name",
+    "claim_due": "workers: claim queue rows",
+    "drain": "workers: the sweep",
+    "sync_one": "workers: send one row",
+    "sync_send": "workers: send one claimed row",
 }
 
 
@@ -104,6 +124,7 @@ def _arguments(fn, victims, outsider):
         "organization": v["club"], "notification_id": 1, "hobbs_out": Decimal("1001"), "tach_out": Decimal("801"),
         "hobbs_in": Decimal("1002"), "tach_in": Decimal("802"), "reason": "because", "grounded": True,
         "active": False, "remarks": "r", "approaches": 0, "landings": 1, "changed_fields": set(), "password": "",
+        "name": "Renamed", "timezone_name": "UTC", "wiflight_user_domain": "",
     }
     annotated = {
         "BookingInput": BookingInput(aircraft=v["aircraft"], start=at(13, 9), end=at(13, 10),

@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='aircraft',
-            constraint=models.UniqueConstraint(fields=('organization', 'registration'), name='aircraft_registration_unique_per_club', violation_error_message='This club already has an aircraft with this registration.'),
+            constraint=models.UniqueConstraint(models.F('organization'), django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Upper('registration'), models.Value('-'), models.Value('')), models.Value(' '), models.Value('')), name='aircraft_registration_unique_per_club', violation_error_message='This club already has an aircraft with this registration.'),
         ),
         migrations.AddConstraint(
             model_name='aircraft',

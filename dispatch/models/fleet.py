@@ -4,10 +4,24 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace, Upper
 
 from clubs.models import Organization
+
+
+def normalize_registration(value: str) -> str:
+    """How a registration is stored: upper case, no spaces."""
+    return "".join(value.split()).upper()
+
+
+def registration_key(value: str) -> str:
+    """What makes two registrations the same aircraft: "C GDFA", "c-gdfa" and "CGDFA" are one."""
+    return value.upper().replace("-", "").replace(" ", "")
+
+
+# The same key, computed by the database (the unique constraint below is on it).
+REGISTRATION_KEY = Replace(Replace(Upper("registration"), Value("-"), Value("")), Value(" "), Value(""))
 
 
 class Aircraft(models.Model):
@@ -43,7 +57,7 @@ class Aircraft(models.Model):
         verbose_name_plural = "aircraft"
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "registration"],
+                F("organization"), REGISTRATION_KEY,
                 name="aircraft_registration_unique_per_club",
                 violation_error_message="This club already has an aircraft with this registration.",
             ),

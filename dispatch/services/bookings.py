@@ -10,14 +10,15 @@ so check-then-insert cannot interleave.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clubs.models import Membership
+from core.errors import Conflict, Invalid, Refusal
+from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services import rules
 from dispatch.services.hooks import booking_changed
-from clubs.models import Membership
 
 
 @dataclass(frozen=True)
@@ -35,28 +36,29 @@ def _lock_crew(crew) -> None:
     list(Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
-def _validate(actor: Membership, data: BookingInput, exclude: Booking | None) -> None:
-    if data.aircraft.organization_id != actor.organization_id:
-        raise ValidationError("Unknown aircraft.")
-    if any(m.organization_id != actor.organization_id for m, _ in data.crew):
-        raise ValidationError("Unknown crew member.")
+def _check_input(actor: Membership, data: BookingInput) -> None:
+    """Everything that needs no lock: whose objects, who may, what was asked."""
+    policy.require_aircraft_in_club(actor, data.aircraft)
+    policy.check_may_book(actor, data.crew)
     if data.purpose not in Booking.Purpose.values:
-        raise ValidationError("Unknown purpose.")
+        raise Invalid("purpose_unknown", "Unknown purpose.", field="purpose")
     rules.check_period(data.start, data.end)
-    rules.check_actor_may_book(actor, data.crew)
+
+
+def _validate(actor: Membership, data: BookingInput, exclude: Booking | None) -> None:
     _lock_crew(data.crew)
     rules.check_crew(data.crew, data.start, data.end, exclude)
     rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
 
 
-def _conflict_error(data: BookingInput, exclude: Booking | None) -> ValidationError:
+def _conflict_error(data: BookingInput, exclude: Booking | None) -> Refusal:
     """Turn the exclusion constraint firing (someone else won the race) into the message a
     dispatcher would have seen had they been a moment later."""
     try:
         rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
-    except ValidationError as exc:
+    except Refusal as exc:
         return exc
-    return ValidationError("Someone else changed the schedule at the same moment. Please try again.")
+    return Conflict("schedule_changed", "Someone else changed the schedule at the same moment. Please try again.")
 
 
 def _save_crew(booking: Booking, crew) -> None:
@@ -64,6 +66,7 @@ def _save_crew(booking: Booking, crew) -> None:
 
 
 def booking_create(*, actor: Membership, data: BookingInput) -> Booking:
+    _check_input(actor, data)
     try:
         with transaction.atomic():
             rules.check_aircraft_bookable(data.aircraft)
@@ -81,12 +84,13 @@ def booking_create(*, actor: Membership, data: BookingInput) -> Booking:
 
 
 def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -> Booking:
-    if not rules.actor_may_change(actor, booking):
-        raise ValidationError("You cannot change this booking.")
+    policy.require_booking_change(actor, booking)
     if booking.status not in (Booking.Status.BOOKED, Booking.Status.DISPATCHED):
-        raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be changed.")
+        raise Conflict("booking_state", f"A {booking.get_status_display().lower()} booking cannot be changed.")
+    _check_input(actor, data)
     if booking.status == Booking.Status.DISPATCHED and data.aircraft.pk != booking.aircraft_id:
-        raise ValidationError("The aircraft of a dispatched booking cannot be changed; check it in first.")
+        raise Conflict("booking_state", "The aircraft of a dispatched booking cannot be changed; check it in first.",
+                       field="aircraft")
     try:
         with transaction.atomic():
             if data.aircraft.pk != booking.aircraft_id:
@@ -97,7 +101,7 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
                 notes=data.notes, updated_at=timezone.now(),
             )
             if updated != 1:
-                raise ValidationError("This booking was changed by someone else. Reload and try again.")
+                raise Conflict("booking_stale", "This booking was changed by someone else. Reload and try again.")
             booking.crew.all().delete()
             _save_crew(booking, data.crew)
             booking.refresh_from_db()
@@ -109,8 +113,7 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
 
 
 def booking_cancel(*, actor: Membership, booking: Booking, reason: str = "") -> Booking:
-    if not rules.actor_may_change(actor, booking):
-        raise ValidationError("You cannot cancel this booking.")
+    policy.require_booking_change(actor, booking, verb="cancel")
     with transaction.atomic():
         # Conditional UPDATE: a booking checked out a moment ago must not be cancelled under
         # the dispatcher's feet.
@@ -119,7 +122,7 @@ def booking_cancel(*, actor: Membership, booking: Booking, reason: str = "") -> 
         )
         if cancelled != 1:
             booking.refresh_from_db()
-            raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be cancelled.")
+            raise Conflict("booking_state", f"A {booking.get_status_display().lower()} booking cannot be cancelled.")
         booking.refresh_from_db()
         booking_changed(booking=booking, actor=actor, action="booking.cancelled",
                         summary=f"Cancelled booking of {booking.aircraft.registration} {rules.local_span(booking.start, booking.end, actor.organization.tz)}"

@@ -8,53 +8,68 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dispatch.models import Aircraft, Booking, Dispatch
+from clubs.models import Membership
+from core.errors import Conflict, Invalid
+from dispatch import policy
+from dispatch.models import Aircraft, Booking, BookingCrew, Dispatch
 from dispatch.services import rules
 from dispatch.services.bookings import BookingInput, booking_create
 from dispatch.services.hooks import booking_changed
-from clubs.models import Membership
 
 
-def _require_dispatcher(actor: Membership) -> None:
-    if not actor.can_manage_all_bookings:
-        raise ValidationError("Only dispatchers and admins check aircraft out and in.")
-
-
-def _check_meter(name: str, reading: Decimal, floor: Decimal, correction_reason: str) -> bool:
+def _check_meter(name: str, field: str, reading: Decimal, floor: Decimal, correction_reason: str) -> bool:
     """True when the reading runs backwards but a correction reason was given."""
     if reading is None or reading < 0:
-        raise ValidationError(f"Give the {name} reading.")
+        raise Invalid("meter_required", f"Give the {name} reading.", field=field)
     if reading >= floor:
         return False
     if not correction_reason.strip():
-        raise ValidationError(
+        raise Invalid(
+            "meter_backwards",
             f"{name} out {reading} is below the last check-in reading {floor}. If the meter was "
-            "replaced or misread, give a correction reason."
+            "replaced or misread, give a correction reason.", field=field,
         )
     return True
 
 
+def _check_meter_in(name: str, field: str, reading: Decimal, out: Decimal) -> None:
+    if reading is None or reading < 0:
+        raise Invalid("meter_required", f"Give the {name} reading.", field=field)
+    if reading < out:
+        raise Invalid("meter_backwards", f"{name} in must be at least {name} out ({out}).", field=field)
+
+
+def _check_crew_active(booking: Booking) -> None:
+    crew = BookingCrew.objects.filter(booking=booking).select_related("membership__user")
+    for c in crew:
+        if not c.membership.is_active:
+            raise Conflict("member_inactive",
+                           f"{c.membership.user.display_name} is no longer an active member; take them off the crew "
+                           "before checking out.", field="crew", details={"membership_id": c.membership_id})
+
+
 def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal, tach_out: Decimal,
                       at: datetime | None = None, correction_reason: str = "") -> Booking:
-    _require_dispatcher(actor)
+    policy.require_dispatch(actor, booking)
     with transaction.atomic():
         aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
         rules.check_aircraft_bookable(aircraft)
+        _check_crew_active(booking)
         still_out = Booking.objects.filter(aircraft=aircraft, status=Booking.Status.DISPATCHED).exclude(pk=booking.pk).first()
         if still_out is not None:
-            raise ValidationError(f"{aircraft.registration} is still checked out; check it in first.")
-        corrected = _check_meter("Hobbs", hobbs_out, aircraft.hobbs, correction_reason)
-        corrected |= _check_meter("Tach", tach_out, aircraft.tach, correction_reason)
+            raise Conflict("aircraft_still_out", f"{aircraft.registration} is still checked out; check it in first.",
+                           details={"booking_id": still_out.pk})
+        corrected = _check_meter("Hobbs", "hobbs_out", hobbs_out, aircraft.hobbs, correction_reason)
+        corrected |= _check_meter("Tach", "tach_out", tach_out, aircraft.tach, correction_reason)
         moved = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
             status=Booking.Status.DISPATCHED, updated_at=timezone.now()
         )
         if moved != 1:
             booking.refresh_from_db()
-            raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be checked out.")
+            raise Conflict("booking_state", f"A {booking.get_status_display().lower()} booking cannot be checked out.")
         Dispatch.objects.create(
             booking=booking, checked_out_at=at or timezone.now(), checked_out_by=actor.user,
             hobbs_out=hobbs_out, tach_out=tach_out, correction_reason=correction_reason.strip() if corrected else "",
@@ -72,22 +87,20 @@ def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal
 
 def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, tach_in: Decimal,
                      at: datetime | None = None, squawks: str = "") -> Booking:
-    _require_dispatcher(actor)
+    policy.require_dispatch(actor, booking)
     with transaction.atomic():
         aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
         record = Dispatch.objects.select_for_update().filter(booking=booking).first()
         if record is None or booking.status != Booking.Status.DISPATCHED:
-            raise ValidationError("Only a checked-out booking can be checked in.")
-        if hobbs_in is None or hobbs_in < record.hobbs_out:
-            raise ValidationError(f"Hobbs in must be at least Hobbs out ({record.hobbs_out}).")
-        if tach_in is None or tach_in < record.tach_out:
-            raise ValidationError(f"Tach in must be at least tach out ({record.tach_out}).")
+            raise Conflict("booking_state", "Only a checked-out booking can be checked in.")
+        _check_meter_in("Hobbs", "hobbs_in", hobbs_in, record.hobbs_out)
+        _check_meter_in("Tach", "tach_in", tach_in, record.tach_out)
         moved = Booking.objects.filter(pk=booking.pk, status=Booking.Status.DISPATCHED).update(
             status=Booking.Status.COMPLETED, updated_at=timezone.now()
         )
         if moved != 1:
             booking.refresh_from_db()
-            raise ValidationError(f"A {booking.get_status_display().lower()} booking cannot be checked in.")
+            raise Conflict("booking_state", f"A {booking.get_status_display().lower()} booking cannot be checked in.")
         record.checked_in_at, record.checked_in_by = at or timezone.now(), actor.user
         record.hobbs_in, record.tach_in, record.squawks = hobbs_in, tach_in, squawks.strip()
         record.save()
@@ -105,7 +118,8 @@ def walkup_dispatch(*, actor: Membership, data: BookingInput, hobbs_out: Decimal
                     correction_reason: str = "") -> Booking:
     """Book from now until the expected return and check out in one step: the aircraft is
     either booked and out, or neither. `data.start` is ignored: a walk-up starts now."""
-    _require_dispatcher(actor)
+    policy.require_aircraft_in_club(actor, data.aircraft)
+    policy.require_dispatch(actor)
     data = replace(data, start=timezone.now().replace(second=0, microsecond=0))
     with transaction.atomic():
         booking = booking_create(actor=actor, data=data)

@@ -3,16 +3,15 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from dispatch.models import Aircraft
 from clubs.changes import change_record
 from clubs.models import Membership
-
-
-def normalize_registration(value: str) -> str:
-    return "".join(value.split()).upper()
+from core.errors import Conflict, Invalid
+from dispatch import policy
+from dispatch.models import Aircraft
+from dispatch.models.fleet import REGISTRATION_KEY, normalize_registration, registration_key
+from dispatch.services.hooks import aircraft_payload
 
 
 @dataclass(frozen=True)
@@ -25,15 +24,10 @@ class AircraftInput:
     has_wiflight_recorder: bool = True
 
 
-def aircraft_payload(aircraft: Aircraft) -> dict:
-    return {"id": aircraft.pk, "registration": aircraft.registration, "type": aircraft.aircraft_type,
-            "kind": aircraft.kind, "status": aircraft.status, "grounded_reason": aircraft.grounded_reason}
-
-
 def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
     aircraft.registration = normalize_registration(data.registration)
-    if not aircraft.registration:
-        raise ValidationError("Give the registration.")
+    if not registration_key(aircraft.registration):
+        raise Invalid("registration_required", "Give the registration.", field="registration")
     aircraft.aircraft_type = data.aircraft_type.strip()
     aircraft.kind = data.kind
     aircraft.home_base = data.home_base.strip().upper()
@@ -41,17 +35,28 @@ def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
     aircraft.has_wiflight_recorder = data.has_wiflight_recorder and data.kind != Aircraft.Kind.SIMULATOR
 
 
+def _registration_taken(aircraft: Aircraft) -> Conflict:
+    return Conflict("registration_taken", f"This club already has an aircraft registered {aircraft.registration}.",
+                    field="registration")
+
+
 def _save(aircraft: Aircraft) -> None:
+    """Registrations are compared without spaces and dashes ("C GDFA" is "C-GDFA"); the
+    unique constraint on that key is the guarantee, this check names the one already there."""
+    taken = (Aircraft.objects.filter(organization_id=aircraft.organization_id).exclude(pk=aircraft.pk)
+             .annotate(key=REGISTRATION_KEY).filter(key=registration_key(aircraft.registration)).first())
+    if taken is not None:
+        raise Conflict("registration_taken", f"This club already has an aircraft registered {taken.registration}.",
+                       field="registration", details={"aircraft_id": taken.pk})
     try:
         with transaction.atomic():
             aircraft.save()
     except IntegrityError as exc:
-        raise ValidationError(f"This club already has an aircraft registered {aircraft.registration}.") from exc
+        raise _registration_taken(aircraft) from exc
 
 
 def aircraft_create(*, actor: Membership, data: AircraftInput) -> Aircraft:
-    if not actor.can_manage_fleet:
-        raise ValidationError("Only club admins add aircraft.")
+    policy.require_fleet_manager(actor, None, "add")
     with transaction.atomic():
         aircraft = Aircraft(organization=actor.organization)
         _apply(aircraft, data)
@@ -63,8 +68,7 @@ def aircraft_create(*, actor: Membership, data: AircraftInput) -> Aircraft:
 
 
 def aircraft_update(*, actor: Membership, aircraft: Aircraft, data: AircraftInput) -> Aircraft:
-    if not actor.can_manage_fleet:
-        raise ValidationError("Only club admins edit aircraft.")
+    policy.require_fleet_manager(actor, aircraft, "edit")
     with transaction.atomic():
         before = aircraft.registration
         _apply(aircraft, data)
@@ -78,11 +82,10 @@ def aircraft_update(*, actor: Membership, aircraft: Aircraft, data: AircraftInpu
 def aircraft_set_status(*, actor: Membership, aircraft: Aircraft, grounded: bool, reason: str = "") -> Aircraft:
     """Ground (with a reason) or release an aircraft. Future bookings stay; the board marks
     them at risk so a dispatcher can move them."""
-    if not actor.can_set_aircraft_status:
-        raise ValidationError("Only maintenance, dispatchers and admins change an aircraft's status.")
+    policy.require_status_setter(actor, aircraft)
     reason = reason.strip()
     if grounded and not reason:
-        raise ValidationError("Say why the aircraft is grounded.")
+        raise Invalid("reason_required", "Say why the aircraft is grounded.", field="reason")
     with transaction.atomic():
         aircraft.status = Aircraft.Status.GROUNDED if grounded else Aircraft.Status.AVAILABLE
         aircraft.grounded_reason = reason if grounded else ""

@@ -4,7 +4,12 @@ change path (clubs.changes) writes the audit entry and hands the event to its su
 
 from clubs.changes import change_record
 from clubs.models import Membership
-from dispatch.models import Booking
+from dispatch.models import Aircraft, Booking
+
+
+def aircraft_payload(aircraft: Aircraft) -> dict:
+    return {"id": aircraft.pk, "registration": aircraft.registration, "type": aircraft.aircraft_type,
+            "kind": aircraft.kind, "status": aircraft.status, "grounded_reason": aircraft.grounded_reason}
 
 
 def booking_payload(booking: Booking) -> dict:

@@ -1,12 +1,13 @@
-"""Booking rules shared by create, update and dispatch: overlaps, grounded aircraft, crew."""
+"""Booking rules shared by create, update and dispatch: periods, overlaps, grounded aircraft,
+crew. Each refusal is written here once, with its code (docs/errors.md)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dispatch.models import Aircraft, Booking, BookingCrew
 from clubs.models import Membership
+from core.errors import Conflict, Invalid
+from dispatch.models import Aircraft, Booking, BookingCrew
 
 CrewList = list[tuple[Membership, str]]
 
@@ -14,6 +15,10 @@ CrewList = list[tuple[Membership, str]]
 # how far back a booking overlapping a window can start, so the board's query can use the
 # (organization, start) index from both ends instead of scanning the club's whole history.
 MAX_BOOKING = timedelta(days=31)
+# Every booking time lies in these years: far enough for any real schedule, near enough that
+# date arithmetic (the board's window, an hour added to a start) never overflows.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+TIME_OUT_OF_RANGE = f"Give a date between {EARLIEST_DAY.year} and {LATEST_DAY.year}."
 
 
 def local_span(start: datetime, end: datetime, tz) -> str:
@@ -23,18 +28,26 @@ def local_span(start: datetime, end: datetime, tz) -> str:
     return f"{start_l:%a %d %b %H:%M} – {end_l:%a %d %b %H:%M}"
 
 
+def in_time_range(moment: datetime) -> bool:
+    return EARLIEST_DAY <= moment.date() <= LATEST_DAY
+
+
 def check_period(start: datetime, end: datetime) -> None:
     if start is None or end is None:
-        raise ValidationError("Give a start and an end time.")
+        raise Invalid("period_required", "Give a start and an end time.", field="start" if start is None else "end")
+    for name, moment in (("start", start), ("end", end)):
+        if not in_time_range(moment):
+            raise Invalid("time_out_of_range", TIME_OUT_OF_RANGE, field=name)
     if end <= start:
-        raise ValidationError("The end must be after the start.")
+        raise Invalid("period_invalid", "The end must be after the start.", field="end")
     if end - start > MAX_BOOKING:
-        raise ValidationError(f"A booking can last at most {MAX_BOOKING.days} days.")
+        raise Invalid("booking_too_long", f"A booking can last at most {MAX_BOOKING.days} days.", field="end")
 
 
 def check_aircraft_bookable(aircraft: Aircraft) -> None:
     if aircraft.is_grounded:
-        raise ValidationError(f"{aircraft.registration} is grounded: {aircraft.grounded_reason}")
+        raise Conflict("aircraft_grounded", f"{aircraft.registration} is grounded: {aircraft.grounded_reason}",
+                       field="aircraft")
 
 
 def aircraft_conflict(aircraft: Aircraft, start: datetime, end: datetime, exclude: Booking | None = None) -> Booking | None:
@@ -51,25 +64,43 @@ def check_aircraft_free(aircraft: Aircraft, start: datetime, end: datetime, excl
     conflict = aircraft_conflict(aircraft, start, end, exclude)
     if conflict is not None:
         tz = aircraft.organization.tz
-        raise ValidationError(
-            f"{aircraft.registration} is already booked {local_span(conflict.start, conflict.end, tz)}."
-        )
+        raise Conflict("booking_conflict",
+                       f"{aircraft.registration} is already booked {local_span(conflict.start, conflict.end, tz)}.",
+                       details={"booking_id": conflict.pk})
+
+
+def member_inactive(membership: Membership) -> Conflict:
+    return Conflict("member_inactive",
+                    f"{membership.user.display_name} is not an active member and cannot be booked.",
+                    field="crew", details={"membership_id": membership.pk})
+
+
+def check_crew_role(membership: Membership, role: str) -> None:
+    if role not in BookingCrew.Role.values:
+        raise Invalid("crew_role_unknown", f"Unknown crew role {role!r}.", field="crew")
+    name = membership.user.display_name
+    if role == BookingCrew.Role.PIC and not (membership.is_pilot or membership.is_instructor):
+        raise Invalid("pic_not_pilot", f"{name} does not hold the pilot or instructor role and cannot be pilot in command.",
+                      field="pic")
+    if role == BookingCrew.Role.INSTRUCTOR and not membership.is_instructor:
+        raise Invalid("not_an_instructor", f"{name} does not hold the instructor role.", field="instructor")
+    if role == BookingCrew.Role.STUDENT and membership.instructor_id is None:
+        raise Invalid("not_a_student", f"{name} has no instructor and cannot fly as a student.", field="student")
 
 
 def check_crew(crew: CrewList, start: datetime, end: datetime, exclude: Booking | None = None) -> None:
     if not crew:
-        raise ValidationError("A booking needs at least one crew member.")
+        raise Invalid("crew_required", "A booking needs at least one crew member.", field="crew")
     seen: set[int] = set()
     for membership, role in crew:
         if membership.pk in seen:
-            raise ValidationError(f"{membership.user.display_name} appears twice in the crew.")
+            raise Invalid("crew_duplicate", f"{membership.user.display_name} appears twice in the crew.", field="crew")
         seen.add(membership.pk)
-        if role not in BookingCrew.Role.values:
-            raise ValidationError(f"Unknown crew role {role!r}.")
+        check_crew_role(membership, role)
         if not membership.is_active:
-            raise ValidationError(f"{membership.user.display_name} is not an active member and cannot be booked.")
+            raise member_inactive(membership)
     if sum(1 for _, role in crew if role == BookingCrew.Role.PIC) > 1:
-        raise ValidationError("A booking has one pilot in command.")
+        raise Invalid("one_pic", "A booking has one pilot in command.", field="pic")
     busy = (
         BookingCrew.objects.filter(membership_id__in=seen, booking__start__lt=end, booking__end__gt=start)
         .exclude(booking__status=Booking.Status.CANCELLED)
@@ -80,40 +111,14 @@ def check_crew(crew: CrewList, start: datetime, end: datetime, exclude: Booking 
     clash = busy.order_by("booking__start").first()
     if clash is not None:
         tz = clash.membership.organization.tz
-        raise ValidationError(
+        raise Conflict(
+            "crew_conflict",
             f"{clash.membership.user.display_name} is already booked on {clash.booking.aircraft.registration} "
-            f"{local_span(clash.booking.start, clash.booking.end, tz)}."
+            f"{local_span(clash.booking.start, clash.booking.end, tz)}.",
+            field="crew", details={"booking_id": clash.booking_id, "membership_id": clash.membership_id},
         )
 
 
-def check_actor_may_book(actor: Membership, crew: CrewList) -> None:
-    """Dispatchers and admins book anyone; pilots book themselves; instructors themselves and
-    their students. Passengers are not restricted."""
-    if actor.can_manage_all_bookings:
-        return
-    if not actor.can_book:
-        raise ValidationError("Your role does not allow booking aircraft.")
-    if actor.pk not in {m.pk for m, _ in crew}:
-        raise ValidationError("You can only book flights you are on.")
-    allowed = {actor.pk}
-    if actor.is_instructor:
-        allowed |= set(actor.students.values_list("pk", flat=True))
-    if actor.instructor_id:  # a student books lessons with their own instructor
-        allowed.add(actor.instructor_id)
-    for membership, role in crew:
-        if role != BookingCrew.Role.PASSENGER and membership.pk not in allowed:
-            whom = "yourself and your students" if actor.is_instructor else "yourself"
-            raise ValidationError(f"You can book flights only for {whom}; ask a dispatcher to book {membership.user.display_name}.")
-
-
-def actor_may_change(actor: Membership, booking: Booking) -> bool:
-    if actor.can_manage_all_bookings:
-        return True
-    if not actor.can_book:
-        return False
-    crew = list(booking.crew.all())
-    if actor.pk in {c.membership_id for c in crew} or booking.created_by_id == actor.user_id:
-        return True
-    # An instructor manages their students' flights, not flights a student merely rides along on.
-    flying = {c.membership_id for c in crew if c.role != BookingCrew.Role.PASSENGER}
-    return actor.is_instructor and actor.students.filter(pk__in=flying).exists()
+def inactive_crew(booking: Booking) -> list[Membership]:
+    """Crew members deactivated since the booking was made (from the prefetched crew)."""
+    return [c.membership for c in booking.crew.all() if not c.membership.is_active]

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dispatch.selectors import board_for
-from dispatch.views.lookups import may_open
+from dispatch.policy import may_see_booking
 from clubs.access import club_member
 from core.query_params import parse_day
 
@@ -21,7 +21,7 @@ def board(request):
     board = board_for(organization=club, day=day, view=view)
     for row in board.rows:
         for block in row.blocks:
-            block.linkable = may_open(request.membership, block.booking)
+            block.linkable = may_see_booking(request.membership, block.booking)
     step = timedelta(days=7 if view == "week" else 1)
     return render(request, "dispatch/board.html", {
         "board": board, "day": day, "view": view,

@@ -1,20 +1,20 @@
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from flights.selectors import booking_flights, flights_of_member, with_listing_relations
 from dispatch.forms import BookingForm, CancelForm, CheckInForm, CheckOutForm
 from dispatch.models import BookingCrew
-from dispatch.selectors import bookings_visible_to, upcoming_bookings_of_member
+from dispatch import extensions, policy
+from dispatch.selectors import upcoming_bookings_of_member
 from dispatch.services import rules
 from dispatch.services.bookings import booking_cancel, booking_create, booking_update
 from dispatch.views.lookups import aircraft_for, booking_for
 from clubs.access import club_member
+from core.errors import Refusal
 from core.form_errors import add_service_error
 from core.query_params import parse_id
 
@@ -24,18 +24,26 @@ def _initial_for_new(request) -> dict:
     aircraft_id = parse_id(request.GET.get("aircraft"))
     if aircraft_id is not None:
         initial["aircraft"] = aircraft_for(request, aircraft_id).pk
-    try:
-        start = datetime.fromisoformat(request.GET["start"])
-    except (KeyError, ValueError):
+    start = _parse_start(request.GET.get("start"))
+    if start is None:
         now = timezone.localtime()
         start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    if timezone.is_naive(start):
-        start = timezone.make_aware(start)
     initial.update(start=start, end=start + timedelta(hours=1))
     m = request.membership
-    if not m.can_manage_all_bookings:
+    if not policy.may_dispatch(m):
         initial["pic"] = m.pk
     return initial
+
+
+def _parse_start(value: str | None) -> datetime | None:
+    """A prefilled start from the board's link; anything odd or out of range reads as absent."""
+    try:
+        start = datetime.fromisoformat(value) if value and len(value) <= 40 else None
+    except ValueError:
+        return None
+    if start is None or not rules.in_time_range(start):
+        return None
+    return timezone.make_aware(start) if timezone.is_naive(start) else start
 
 
 @club_member("book")
@@ -45,7 +53,7 @@ def booking_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_create(actor=m, data=form.to_input())
-        except ValidationError as exc:
+        except Refusal as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"Booked {booking.aircraft.registration}.")
@@ -65,16 +73,19 @@ def booking_detail(request, pk: int):
 
 def booking_page(request, booking, *, status: int = 200, **forms):
     """The booking page; the check-out/check-in views re-render it with their failed form."""
-    flown = booking_flights(booking)
-    context = {
+    # What the apps above add (flights: the booking's detected flights and the Hobbs check).
+    extra = extensions.context_for("booking_page", request=request, booking=booking)
+    flown = extra.get("flown")
+    context = {**extra,
         "booking": booking,
-        "may_change": rules.actor_may_change(request.membership, booking),
+        "may_change": policy.may_change_booking(request.membership, booking),
+        "may_dispatch": policy.may_dispatch(request.membership),
+        "inactive_crew": rules.inactive_crew(booking),
         "dispatch_record": getattr(booking, "dispatch", None),
         "checkout_form": CheckOutForm(initial={"hobbs_out": booking.aircraft.hobbs, "tach_out": booking.aircraft.tach}),
         # Prefilled from the flights Wi-Flight detected: Hobbs out + their engine hours.
-        "checkin_form": CheckInForm(initial={"hobbs_in": flown.suggested_hobbs_in}),
+        "checkin_form": CheckInForm(initial={"hobbs_in": getattr(flown, "suggested_hobbs_in", None)}),
         "cancel_form": CancelForm(),
-        "flown": flown,
         **forms,
         # Shown at the top too: the form that failed may not be on the page for this status.
         "action_errors": [e for f in forms.values() for e in f.non_field_errors()],
@@ -86,14 +97,15 @@ def booking_page(request, booking, *, status: int = 200, **forms):
 def booking_edit(request, pk: int):
     booking = booking_for(request, pk)
     m = request.membership
-    if not rules.actor_may_change(m, booking):
+    if not policy.may_change_booking(m, booking):
         messages.error(request, "You cannot change this booking.")
         return redirect("dispatch:booking", request.club.slug, booking.pk)
-    form = BookingForm(request.POST or None, membership=m, initial=BookingForm.initial_from_booking(booking))
+    form = BookingForm(request.POST or None, membership=m, booking=booking,
+                       initial=BookingForm.initial_from_booking(booking))
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_update(actor=m, booking=booking, data=form.to_input())
-        except ValidationError as exc:
+        except Refusal as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, "Booking changed.")
@@ -110,7 +122,7 @@ def booking_cancel_view(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         booking_cancel(actor=request.membership, booking=booking, reason=reason)
-    except ValidationError as exc:
+    except Refusal as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Booking cancelled.")
@@ -121,8 +133,8 @@ def booking_cancel_view(request, pk: int):
 def my_bookings(request):
     m = request.membership
     return render(request, "dispatch/my_bookings.html", {
+        **extensions.context_for("my_bookings_page", request=request, membership=m),
         "upcoming": upcoming_bookings_of_member(m)[:50],
-        "recent_flights": with_listing_relations(flights_of_member(m))[:5],
         "students": m.students.filter(is_active=True).select_related("user") if m.is_instructor else [],
         "roles": BookingCrew.Role,
     })
@@ -130,6 +142,6 @@ def my_bookings(request):
 
 @club_member("see_all_bookings")
 def booking_list(request):
-    bookings = bookings_visible_to(request.membership).select_related("aircraft").filter(
+    bookings = policy.bookings_visible(request.membership).select_related("aircraft").filter(
         end__gte=timezone.now() - timedelta(days=7)).order_by("start")[:200]
     return render(request, "dispatch/booking_list.html", {"bookings": bookings})

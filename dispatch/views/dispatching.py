@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,6 +8,7 @@ from dispatch.services.dispatching import booking_check_in, booking_check_out, w
 from dispatch.views.bookings import booking_page
 from dispatch.views.lookups import booking_for
 from clubs.access import club_member
+from core.errors import Refusal
 from core.form_errors import add_service_error
 
 
@@ -20,7 +20,7 @@ def check_out(request, pk: int):
     if form.is_valid():
         try:
             booking_check_out(actor=request.membership, booking=booking, **form.cleaned_data)
-        except ValidationError as exc:
+        except Refusal as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"{booking.aircraft.registration} checked out.")
@@ -36,7 +36,7 @@ def check_in(request, pk: int):
     if form.is_valid():
         try:
             booking_check_in(actor=request.membership, booking=booking, **form.cleaned_data)
-        except ValidationError as exc:
+        except Refusal as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"{booking.aircraft.registration} checked in.")
@@ -54,7 +54,7 @@ def walkup(request):
         try:
             booking = walkup_dispatch(actor=request.membership, data=data, hobbs_out=d["hobbs_out"],
                                       tach_out=d["tach_out"], correction_reason=d.get("correction_reason", ""))
-        except ValidationError as exc:
+        except Refusal as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"{booking.aircraft.registration} dispatched.")

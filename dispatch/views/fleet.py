@@ -1,14 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from flights.selectors import aircraft_totals
+from dispatch import extensions
 from dispatch.forms import AircraftForm, GroundForm
 from dispatch.models import Aircraft
 from dispatch.services.fleet import aircraft_create, aircraft_set_status, aircraft_update
 from dispatch.views.lookups import aircraft_for
 from clubs.access import club_member
+from core.errors import Refusal
 from core.form_errors import add_service_error
 
 
@@ -16,7 +16,8 @@ from core.form_errors import add_service_error
 def fleet(request):
     aircraft_list = list(Aircraft.objects.filter(organization=request.club).order_by("kind", "registration"))
     show_totals = request.membership.sees_all_bookings
-    totals = aircraft_totals(request.club) if show_totals else {}
+    totals = (extensions.context_for("fleet_page", request=request, organization=request.club).get("flight_totals", {})
+              if show_totals else {})
     for a in aircraft_list:
         a.flight_totals = totals.get(a.pk)
     return render(request, "dispatch/fleet.html", {
@@ -30,7 +31,7 @@ def aircraft_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             aircraft = aircraft_create(actor=request.membership, data=form.to_input())
-        except ValidationError as exc:
+        except Refusal as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"Added {aircraft.registration}.")
@@ -47,7 +48,7 @@ def aircraft_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             aircraft_update(actor=request.membership, aircraft=aircraft, data=form.to_input())
-        except ValidationError as exc:
+        except Refusal as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"Saved {aircraft.registration}.")
@@ -65,7 +66,7 @@ def aircraft_status(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         aircraft_set_status(actor=request.membership, aircraft=aircraft, grounded=grounded, reason=reason)
-    except ValidationError as exc:
+    except Refusal as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{aircraft.registration} is {aircraft.get_status_display().lower()}.")

@@ -1,6 +1,5 @@
-"""Flights detected by Wi-Flight: my flights, the club's, an aircraft's, one flight (track
-picture, KML, playback link), and the flight log."""
-
+"""Detected flights: my flights, the club's, an aircraft's, one flight (track picture, KML,
+playback link), and the flight log. Who sees what: flights.policy."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,27 +9,28 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from flights.pictures import track_picture
-from flights.selectors import (
-    FlightFilters, aircraft_totals, filter_flights, flights_of_member, flights_visible_to, logbook_of,
-    with_listing_relations)
+from clubs.access import club_member
+from clubs.models import Membership
+from core.form_errors import add_service_error
+from core.query_params import parse_day, parse_id
 from dispatch.forms import LogbookEntryForm
-from flights.models import LogbookEntry
-from flights.services.logbook import logbook_mark_billed, logbook_update
 from dispatch.selectors import bookings_visible_to
 from dispatch.views.lookups import aircraft_for
-from clubs.access import club_member
-from core.form_errors import add_service_error
-from integrations.wiflight.flight_services import flight_track_request
 from flights.kml import build_kml
-from clubs.models import Membership
-from core.query_params import parse_day, parse_id
+from flights.models import LogbookEntry
+from flights.pictures import track_picture
+from flights.policy import may_assign_flights, may_edit_entry, visible_entries, visible_flights
+from flights.selectors import (
+    FlightFilters, aircraft_totals, filter_flights, flights_of_member, flights_without_booking, logbook_of,
+    with_listing_relations)
+from flights.services.logbook import logbook_mark_billed, logbook_update
+from flights.tracks import flight_playback_url, flight_track
 
 PAGE_SIZE = 50
 
 
 def flight_for(request, pk: int):
-    qs = flights_visible_to(request.membership).select_related("aircraft", "booking", "organization__wiflight")
+    qs = visible_flights(request.membership).select_related("aircraft", "booking", "organization__wiflight")
     return get_object_or_404(qs.prefetch_related("events", "crew__membership__user"), pk=pk)
 
 
@@ -48,13 +48,14 @@ def flight_list(request):
     club = request.club
     filters = FlightFilters(date_from=parse_day(request.GET.get("from")), date_to=parse_day(request.GET.get("to")),
                             aircraft_id=parse_id(request.GET.get("aircraft")), membership_id=parse_id(request.GET.get("member")))
-    flights = with_listing_relations(filter_flights(flights_visible_to(request.membership), filters, club.tz))
+    flights = with_listing_relations(filter_flights(visible_flights(request.membership), filters, club.tz))
     page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "flights/flights_club.html", {
         "page": page, "filters": filters, "query": query.urlencode(),
         "aircraft_list": club.aircraft.order_by("registration"),
+        "without_booking": flights_without_booking(request.membership).count(),
         "members": Membership.objects.filter(organization=club).select_related("user"),
     })
 
@@ -62,32 +63,23 @@ def flight_list(request):
 @club_member()
 def aircraft_flights(request, pk: int):
     aircraft = aircraft_for(request, pk)
-    flights = with_listing_relations(flights_visible_to(request.membership).filter(aircraft=aircraft))
+    flights = with_listing_relations(visible_flights(request.membership).filter(aircraft=aircraft))
     page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = aircraft_totals(request.club).get(aircraft.pk) if request.membership.sees_all_bookings else None
     return render(request, "flights/flights_aircraft.html", {"aircraft": aircraft, "page": page, "totals": totals})
 
 
-def _playback(request, flight) -> str:
-    from openid_provider.links import playback_url
-    from openid_provider.services import identity_url_for
-
-    connection = getattr(flight.organization, "wiflight", None)
-    if connection is None:
-        return ""
-    return playback_url(wiflight_base_url=connection.base_url, identity_url=identity_url_for(request.user),
-                        flight_id=flight.wiflight_id)
-
-
 @club_member()
 def flight_detail(request, pk: int):
     flight = flight_for(request, pk)
-    points = flight_track_request(flight)
+    points = flight_track(flight)
     track_error = "" if points is not None else "The track is being fetched from Wi-Flight; reload in a moment."
     return render(request, "flights/flight_detail.html", {
         "flight": flight, "picture": track_picture(points or []), "track_error": track_error,
-        "playback_url": _playback(request, flight), "playback_path": settings.WIFLIGHT_PLAYBACK_PATH,
-        "entries": flight.log_entries.select_related("membership__user"),
+        "playback_url": flight_playback_url(request.user, flight), "playback_path": settings.WIFLIGHT_PLAYBACK_PATH,
+        "entries": [(e, may_edit_entry(request.membership, e)) for e in
+                    visible_entries(request.membership).filter(flight=flight).select_related("membership__user")],
+        "may_assign": may_assign_flights(request.membership),
         # Crew matched only by their Wi-Flight username may see the flight but not the booking.
         "booking_visible": flight.booking_id is not None
         and bookings_visible_to(request.membership).filter(pk=flight.booking_id).exists(),
@@ -97,7 +89,7 @@ def flight_detail(request, pk: int):
 @club_member()
 def flight_kml(request, pk: int):
     flight = flight_for(request, pk)
-    points = flight_track_request(flight)
+    points = flight_track(flight)
     if points is None:
         response = HttpResponse("The track is being fetched from Wi-Flight; try again in a moment.", status=503,
                                 content_type="text/plain")
@@ -110,10 +102,14 @@ def flight_kml(request, pk: int):
 
 
 def _entry_for(request, pk: int) -> LogbookEntry:
-    qs = LogbookEntry.objects.filter(organization=request.club).select_related("membership__user", "flight")
-    if not request.membership.is_admin:
-        qs = qs.filter(membership=request.membership)
+    qs = visible_entries(request.membership).select_related("membership__user", "flight", "booking")
     return get_object_or_404(qs, pk=pk)
+
+
+def _back_from(request, entry: LogbookEntry):
+    if entry.flight_id is not None:
+        return redirect("flights:flight", request.club.slug, entry.flight_id)
+    return redirect("flights:my_flights", request.club.slug)
 
 
 @club_member()
@@ -128,9 +124,9 @@ def logbook_entry_edit(request, pk: int):
             add_service_error(form, exc)
         else:
             messages.success(request, "Flight log entry saved.")
-            return redirect("flights:flight", request.club.slug, entry.flight_id)
+            return _back_from(request, entry)
     return render(request, "flights/flights_log_entry.html", {
-        "form": form, "entry": entry, "may_edit": entry.editable_by(request.membership),
+        "form": form, "entry": entry, "may_edit": may_edit_entry(request.membership, entry),
     }, status=400 if form.errors else 200)
 
 
@@ -140,4 +136,4 @@ def logbook_entry_billed(request, pk: int):
     entry = _entry_for(request, pk)
     if logbook_mark_billed(actor=request.membership, entry=entry):
         messages.success(request, "Marked billed.")
-    return redirect("flights:flight", request.club.slug, entry.flight_id)
+    return _back_from(request, entry)

@@ -1,4 +1,5 @@
-"""Flights that came back without a booking, and linking one to its booking."""
+"""Flights without a booking (none matched, or a reservation we could not place), listed for
+dispatchers and admins with the bookings they may belong to, and linking one to its booking."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,26 +9,33 @@ from django.views.decorators.http import require_POST
 from clubs.access import club_member
 from core.query_params import parse_id
 from dispatch.models import Booking
-from flights.models import Flight
-from integrations.wiflight.flight_services import flight_assign
+from flights.policy import visible_flights
+from flights.selectors import booking_candidates, flights_without_booking
+from flights.services.assignment import flight_assign
+
+LISTED = 200
 
 
 @club_member("assign_flights")
 def unassigned_flights(request):
-    flights = Flight.objects.filter(organization=request.club, booking__isnull=True).select_related("aircraft")[:200]
-    return render(request, "flights/unassigned.html", {"flights": flights})
+    flights = list(flights_without_booking(request.membership)[:LISTED])
+    rows = [(f, booking_candidates(aircraft=f.aircraft, start=f.start, end=f.end)[:5]) for f in flights]
+    return render(request, "flights/unassigned.html", {"rows": rows})
 
 
 @require_POST
 @club_member("assign_flights")
 def flight_assign_view(request, pk: int):
-    flight = get_object_or_404(Flight, pk=pk, organization=request.club)
-    booking_id = request.POST.get("booking", "")
-    booking = get_object_or_404(Booking, pk=parse_id(booking_id) or 0, organization=request.club)
+    flight = get_object_or_404(visible_flights(request.membership), pk=pk)
+    # Not scoped to the club here on purpose: the service is the one door and refuses a
+    # booking of another club as "not found" (tests/flights/test_assignment.py).
+    booking = Booking.objects.select_related("aircraft").filter(pk=parse_id(request.POST.get("booking", "")) or 0).first()
     try:
-        flight_assign(flight=flight, booking=booking, actor=request.user)
+        if booking is None:
+            messages.error(request, "Pick one of the bookings offered.")
+        else:
+            flight_assign(actor=request.membership, flight=flight, booking=booking)
+            messages.success(request, f"Flight {flight.tail} {flight.start:%d %b %H:%M} linked to the booking.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Flight {flight.wiflight_id} linked to the booking.")
-    return redirect("wiflight:flights", request.club.slug)
+    return redirect("flights:unassigned", request.club.slug)

@@ -1,6 +1,7 @@
 """HTTP to Wi-Flight: sessions, timeouts, re-login, errors that keep the reason phrase.
 
-No ORM here: callers pass credentials in and get bytes or results out. Every path segment is
+No ORM here: callers pass credentials in and get bytes or results out (`client_for` reads a
+connection's fields, it never queries). Every path segment is
 percent-encoded from UTF-8 with nothing left safe (`@` becomes `%40`), as Wi-Flight's own
 client does. See docs/wiflight.md for the wire assumptions.
 """
@@ -11,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 import requests
+from django.conf import settings
 
 DEFAULT_TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
 LOGIN_EXPIRES = 300  # a short session: we keep the cookie only while a worker runs
@@ -144,3 +146,19 @@ class WiFlightClient:
 def _error(response: requests.Response, default: str = "") -> WiFlightError:
     return WiFlightError(response.status_code, response.reason or default, response.text or "",
                          retry_after=parse_retry_after(response.headers.get("Retry-After")))
+
+
+# One logged-in session per club per process, keyed by club; dropped when the address or the
+# credentials change (a stored password is only ever sent where it was entered for).
+_clients: dict[int, tuple[tuple, WiFlightClient]] = {}
+
+
+def client_for(conn) -> WiFlightClient:
+    """One logged-in requests session per club per worker process (`conn`: a WiFlightConnection)."""
+    fingerprint = (conn.base_url, conn.username, conn.password_encrypted)
+    cached = _clients.get(conn.organization_id)
+    if cached is None or cached[0] != fingerprint:
+        timeout = (settings.WIFLIGHT_CONNECT_TIMEOUT, settings.WIFLIGHT_READ_TIMEOUT)
+        _clients[conn.organization_id] = (fingerprint, WiFlightClient(conn.base_url, conn.username, conn.password,
+                                                                       timeout=timeout))
+    return _clients[conn.organization_id][1]

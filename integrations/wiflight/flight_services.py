@@ -1,8 +1,10 @@
-"""Flights coming back from Wi-Flight: store a notification, ingest a flight document (from a
-notification or from reconciliation: one path, one de-duplication), link it to a booking,
-create the crew's flight log entries, and fetch the GPS track once.
+"""Flights coming back from Wi-Flight: store a notification and process it, turn a Wi-Flight
+flight document into a detected flight for flights.services.ingest (from a notification or
+from reconciliation: one path, one de-duplication), and fetch the GPS track once.
 
-Network I/O (the track) happens outside any transaction; ingest itself is database only.
+Recording the flight, its crew, its booking and the flight log is the flights app's
+(flights/services); this module only speaks Wi-Flight. Network I/O (the track) happens
+outside any transaction; ingest itself is database only.
 """
 
 import logging
@@ -10,21 +12,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from lxml import etree
 
-from dispatch.models import Aircraft, Booking, BookingCrew
-from flights.services.logbook import logbook_entries_for_flight
 from clubs.audit import audit_record
-from flights.models import Flight, FlightCrew, FlightEvent, FlightTrack
+from clubs.models import Membership, Organization
+from clubs.policy import require_capability
+from core.errors import NotFound
+from dispatch.models import Aircraft, Booking
+from flights.models import Flight, FlightTrack
+from flights.selectors import booking_candidates
+from flights.services.ingest import DetectedEvent, DetectedFlight, flight_record_detected
 from integrations.wiflight.models import FlightNotification, ReservationSync, WiFlightConnection
 from integrations.wiflight.xml import (
-    FlightDocument, Notification, XMLRejected, flight_from_element, parse_notification_xml, parse_track_xml,
-    parse_xml)
-from clubs.models import Membership
+    FlightDocument, Notification, XMLRejected, parse_notification_xml, parse_track_xml, parse_xml)
 
 log = logging.getLogger(__name__)
 TRACK_CHUNK_SECONDS = 600  # Wi-Flight caps a track request at 10 minutes
@@ -97,14 +100,17 @@ def notifications_sweep(*, older_than_seconds: int = 60, limit: int = 200) -> in
     return len(ids)
 
 
-def notification_retry(*, organization, notification_id: int, actor) -> bool:
+def notification_retry(*, actor: Membership, organization: Organization, notification_id: int) -> bool:
     """An admin's "Retry" of a notification whose processing failed."""
+    if actor is None or organization.pk != actor.organization_id:
+        raise NotFound("notification_not_found", "No such notification.")
+    require_capability(actor, "manage_integrations", "Only club admins retry notifications.")
     with transaction.atomic():
         updated = FlightNotification.objects.filter(
             pk=notification_id, organization=organization, state=FlightNotification.State.FAILED).update(
             state=FlightNotification.State.RECEIVED, retry_at=None)
         if updated:
-            audit_record(organization=organization, actor=actor, action="wiflight.notification_retry",
+            audit_record(organization=organization, actor=actor.user, action="wiflight.notification_retry",
                          summary=f"Asked to process Wi-Flight notification #{notification_id} again")
             transaction.on_commit(lambda: _kick_notification(notification_id))
     return bool(updated)
@@ -136,23 +142,25 @@ def booking_by_time(*, aircraft: Aircraft, start, end) -> Booking | None:
     (docs/wiflight.md decision 3): overlap with the booking widened by the tolerance; the
     largest overlap, then the smallest gap, the shorter booking, the earlier start."""
     tolerance = timedelta(seconds=settings.WIFLIGHT_MATCH_TOLERANCE_SECONDS)
-    candidates = Booking.objects.filter(aircraft=aircraft, start__lt=end + tolerance, end__gt=start - tolerance).exclude(
-        status=Booking.Status.CANCELLED)
-
-    def rank(b: Booking):
-        overlap = (min(end, b.end) - max(start, b.start)).total_seconds()
-        gap = max(0.0, (b.start - end).total_seconds(), (start - b.end).total_seconds())
-        return (-max(overlap, 0.0), gap, (b.end - b.start).total_seconds(), b.start, str(b.uid))
-
-    ranked = sorted(candidates, key=rank)
+    ranked = booking_candidates(aircraft=aircraft, start=start, end=end, within=tolerance)
     return ranked[0] if ranked else None
+
+
+def detected_flight(document: FlightDocument, *, raw: str, source: str) -> DetectedFlight:
+    return DetectedFlight(
+        external_id=document.wiflight_id, tail=document.tail, start=document.start, length_seconds=document.length,
+        engine_seconds=document.engine_seconds, airtime_seconds=document.airtime_seconds, source=source,
+        headline=document.headline, crew_usernames=list(document.crew), raw_document=raw,
+        events=[DetectedEvent(kind=e.kind, time=e.time, offset_seconds=e.offset, airport=e.airport)
+                for e in document.events])
 
 
 def flight_ingest(*, organization_id: int, document: FlightDocument, raw: str, reservation_name: str | None,
                   source: str) -> Flight:
-    """Create or complete the flight `document` describes. Safe to repeat: the flight is
-    unique per club (the constraint settles two racing ingests), a booking once linked stays
-    linked, and log entries are unique per (flight, member)."""
+    """Record the flight `document` describes, with the booking its reservation names (a
+    notification) or, without a reservation (reconciliation), the booking its times match.
+    A reservation name we do not know is kept on the flight for a dispatcher to assign."""
+    organization = Organization.objects.get(pk=organization_id)
     aircraft = Aircraft.objects.filter(organization_id=organization_id, registration=document.tail).first()
     target = (reservation_target(organization_id=organization_id, name=reservation_name)
               if reservation_name else ReservationTarget(None, False))
@@ -160,76 +168,9 @@ def flight_ingest(*, organization_id: int, document: FlightDocument, raw: str, r
     if booking is None and reservation_name is None and aircraft is not None:
         booking = booking_by_time(aircraft=aircraft, start=document.start,
                                   end=document.start + timedelta(seconds=document.length))
-    with transaction.atomic():
-        flight = _flight_row(organization_id, document, raw, aircraft, source)
-        if booking is not None and flight.booking_id is None:
-            Flight.objects.filter(pk=flight.pk, booking__isnull=True).update(booking=booking, unmatched_reservation="")
-            flight.refresh_from_db()
-        elif reservation_name and not target.known and flight.booking_id is None:
-            Flight.objects.filter(pk=flight.pk).update(unmatched_reservation=reservation_name[:200])
-            flight.refresh_from_db()
-        _crew(flight, document)
-        if flight.booking_id is not None:
-            logbook_entries_for_flight(flight=flight)
-    return flight
-
-
-def _flight_row(organization_id, document: FlightDocument, raw: str, aircraft, source) -> Flight:
-    existing = Flight.objects.filter(organization_id=organization_id, wiflight_id=document.wiflight_id).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            flight = Flight.objects.create(
-                organization_id=organization_id, wiflight_id=document.wiflight_id, aircraft=aircraft,
-                tail=document.tail, start=document.start, length_seconds=document.length,
-                engine_seconds=document.engine_seconds, airtime_seconds=min(document.airtime_seconds, document.length),
-                headline=document.headline, raw_document=raw, source=source)
-    except IntegrityError:  # another ingest of the same flight committed first
-        return Flight.objects.get(organization_id=organization_id, wiflight_id=document.wiflight_id)
-    FlightEvent.objects.bulk_create([
-        FlightEvent(flight=flight, kind=e.kind, time=e.time, offset_seconds=e.offset, airport=e.airport)
-        for e in document.events])
-    return flight
-
-
-def _crew(flight: Flight, document: FlightDocument) -> None:
-    wanted: dict[int, tuple[str, str]] = {}
-    if flight.booking_id:
-        for slot in BookingCrew.objects.filter(booking_id=flight.booking_id).select_related("membership"):
-            wanted[slot.membership_id] = (slot.membership.wiflight_username, slot.role)
-    members = {m.wiflight_username: m for m in Membership.objects.filter(
-        organization_id=flight.organization_id, wiflight_username__in=document.crew)}
-    unknown = []
-    for name in document.crew:
-        if name in members:
-            wanted.setdefault(members[name].pk, (name, ""))
-        else:
-            unknown.append(name)
-    have = set(FlightCrew.objects.filter(flight=flight, membership__isnull=False).values_list("membership_id", flat=True))
-    FlightCrew.objects.bulk_create([FlightCrew(flight=flight, membership_id=pk, wiflight_username=name, role=role)
-                                    for pk, (name, role) in wanted.items() if pk not in have], ignore_conflicts=True)
-    known_names = set(FlightCrew.objects.filter(flight=flight, membership__isnull=True).values_list("wiflight_username", flat=True))
-    FlightCrew.objects.bulk_create([FlightCrew(flight=flight, wiflight_username=n) for n in unknown if n not in known_names])
-
-
-def flight_assign(*, flight: Flight, booking: Booking, actor) -> Flight:
-    """An admin links an unmatched flight to a booking of the same club and aircraft."""
-    if booking.organization_id != flight.organization_id:
-        raise ValidationError("That booking belongs to another club.")
-    if booking.aircraft.registration != flight.tail:
-        raise ValidationError("That booking is for another aircraft.")
-    with transaction.atomic():
-        if not Flight.objects.filter(pk=flight.pk, booking__isnull=True).update(booking=booking, unmatched_reservation=""):
-            raise ValidationError("This flight is already linked to a booking.")
-        flight.refresh_from_db()
-        FlightCrew.objects.filter(flight=flight, membership__isnull=False).delete()
-
-        _crew(flight, flight_from_element(parse_xml(flight.raw_document.encode())))
-        logbook_entries_for_flight(flight=flight)
-        audit_record(organization=flight.organization, actor=actor, action="wiflight.flight_assigned", target=flight,
-                     summary=f"Linked Wi-Flight flight {flight.wiflight_id} to booking #{booking.pk}")
-    return flight
+    unmatched = reservation_name if reservation_name and not target.known else ""
+    return flight_record_detected(organization=organization, detected=detected_flight(document, raw=raw, source=source),
+                                  booking=booking, unmatched_reservation=unmatched)
 
 
 # --- the track (network: never inside a transaction) -------------------------------------------
@@ -239,8 +180,11 @@ def flight_track_cached(flight: Flight) -> list[list[float]] | None:
 
 
 def flight_track_request(flight: Flight) -> list[list[float]] | None:
-    """The stored track, or None after asking a worker to fetch it: a web request never waits
-    for Wi-Flight (a long flight is many 600 s chunks)."""
+    """The track source flights.tracks asks (registered in WiFlightConfig.ready()): the stored
+    track, or None after asking a worker to fetch it: a web request never waits for Wi-Flight
+    (a long flight is many 600 s chunks). [] for a flight Wi-Flight cannot have."""
+    if not WiFlightConnection.objects.filter(organization_id=flight.organization_id).exists():
+        return []
     points = flight_track_cached(flight)
     if points is None:
         from integrations.wiflight.tasks import fetch_track
@@ -274,3 +218,33 @@ def flight_track_fetch(*, flight_id: int, client_factory=None) -> list[list[floa
     except IntegrityError:  # two workers fetched it at once; either copy is the same track
         pass
     return points
+
+
+def flight_playback_link(user, flight: Flight) -> str:
+    """Wi-Flight's playback of the flight, the member signed in through our OpenID provider
+    (registered with flights.tracks in WiFlightConfig.ready())."""
+    from openid_provider.links import playback_url
+    from openid_provider.services import identity_url_for
+
+    connection = WiFlightConnection.objects.filter(organization_id=flight.organization_id).first()
+    if connection is None:
+        return ""
+    return playback_url(wiflight_base_url=connection.base_url, identity_url=identity_url_for(user),
+                        flight_id=flight.wiflight_id)
+
+
+# Called by workers, Wi-Flight's requests and pages, never with a member to check: each says who.
+for _fn, _why in [
+    (notification_store, "the notification receiver, authenticated by the club's notify secret"),
+    (notification_process, "the worker that processes a stored notification"),
+    (notifications_sweep, "the periodic sweep"),
+    (reservation_target, "a read for ingest"),
+    (booking_by_time, "a read for ingest"),
+    (detected_flight, "a pure translation of a Wi-Flight document"),
+    (flight_ingest, "notification processing and reconciliation (the system)"),
+    (flight_track_cached, "a read for the track source"),
+    (flight_track_request, "the track source flights.tracks asks, for a flight its page already checked"),
+    (flight_track_fetch, "the worker that fetches a track"),
+    (flight_playback_link, "the playback link flights.tracks asks, for a flight its page already checked"),
+]:
+    _fn.system_entry_point = _why

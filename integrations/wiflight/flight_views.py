@@ -19,7 +19,7 @@ def notify_secret(request):
     if connection.pk is None:
         messages.error(request, "Save the Wi-Flight connection first.")
         return redirect("wiflight:settings", request.club.slug)
-    secret = notify_secret_generate(connection=connection, actor=request.user)
+    secret = notify_secret_generate(connection=connection, actor=request.membership)
     # Shown once, on this response only: it is stored encrypted and never displayed again.
     response = render(request, "wiflight/notify_secret.html", {"secret": secret, "connection": connection})
     response["Cache-Control"] = "no-store"
@@ -29,7 +29,7 @@ def notify_secret(request):
 @require_POST
 @club_member("manage_integrations")
 def notify_rotation_finish(request):
-    if notify_rotation_end(connection=connection_for(request.club), actor=request.user):
+    if notify_rotation_end(connection=connection_for(request.club), actor=request.membership):
         messages.success(request, "Rotation ended: only the new secret is accepted now.")
     return redirect("wiflight:settings", request.club.slug)
 
@@ -49,7 +49,7 @@ def flights_admin(request):
 @require_POST
 @club_member("manage_integrations")
 def notification_retry_view(request, pk: int):
-    if notification_retry(organization=request.club, notification_id=pk, actor=request.user):
+    if notification_retry(actor=request.membership, organization=request.club, notification_id=pk):
         messages.success(request, "The notification will be processed again.")
     else:
         messages.info(request, "Nothing to retry.")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from integrations.wiflight.client import WiFlightError
+from integrations.wiflight.client import WiFlightError, client_for
 from integrations.wiflight.flight_services import flight_ingest
 from flights.models import Flight
 from integrations.wiflight.models import ReconciliationRun, WiFlightConnection
@@ -36,8 +36,6 @@ def reconcile_window(connection: WiFlightConnection, now) -> tuple:
 
 
 def reconcile_club(*, connection_id: int, client_factory=None) -> ReconciliationRun:
-    from integrations.wiflight.services import client_for
-
     connection = WiFlightConnection.objects.select_related("organization").get(pk=connection_id)
     start, end = reconcile_window(connection, timezone.now())
     run = ReconciliationRun.objects.create(organization_id=connection.organization_id, window_start=start, window_end=end)
@@ -71,5 +69,13 @@ def reconcile_club(*, connection_id: int, client_factory=None) -> Reconciliation
     return run
 
 
-def connections_to_reconcile() -> list[int]:
-    return [c.pk for c in WiFlightConnection.objects.filter(enabled=True) if c.is_ready]
+def connections_to_reconcile(now=None) -> list[int]:
+    """Clubs whose sync is on and ready, and whose last run started at least half a beat
+    interval ago: a duplicate beat (two schedulers during a deploy) or a manual run just before
+    must not double the calls to Wi-Flight, while the previous tick's run is always old enough."""
+    now = now or timezone.now()
+    interval = timedelta(seconds=settings.CELERY_BEAT_SCHEDULE["wiflight-reconcile"]["schedule"])
+    recent = set(ReconciliationRun.objects.filter(started_at__gt=now - interval / 2)
+                 .values_list("organization_id", flat=True))
+    return [c.pk for c in WiFlightConnection.objects.filter(enabled=True).order_by("pk")
+            if c.is_ready and c.organization_id not in recent]

@@ -1,51 +1,46 @@
-"""Celery entry points of the Wi-Flight integration: thin, idempotent, take ids."""
+"""Celery entry points of the Wi-Flight integration: thin, idempotent, take ids.
+
+Imports go one way: tasks import the services; a service that enqueues a task imports it at
+call time (`sync_marking.enqueue_send`, and flight_services' kicks)."""
 
 from celery import shared_task
 
-from integrations.wiflight import services
+from integrations.wiflight import flight_services, reconciliation, sync_sending
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def sync_reservation(sync_id: int) -> None:
     """Kicked on commit of a booking change: send that reservation now if it is due."""
-    services.sync_one(sync_id)
+    sync_sending.sync_one(sync_id)
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def drain_reservations() -> None:
     """The periodic sweep: whatever a kick missed (broker down, worker killed, backoff)."""
-    services.drain()
+    sync_sending.drain()
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def process_notification(notification_id: int) -> None:
     """Kicked on commit of a stored notification: ingest its flight (idempotent)."""
-    from integrations.wiflight.flight_services import notification_process
-
-    notification_process(notification_id)
+    flight_services.notification_process(notification_id)
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def sweep_notifications() -> None:
     """Notifications whose kick was lost (broker down, worker killed)."""
-    from integrations.wiflight.flight_services import notifications_sweep
-
-    notifications_sweep()
+    flight_services.notifications_sweep()
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def reconcile_club(connection_id: int) -> None:
-    from integrations.wiflight.reconciliation import reconcile_club as run
-
-    run(connection_id=connection_id)
+    reconciliation.reconcile_club(connection_id=connection_id)
 
 
 @shared_task(ignore_result=True)
 def reconcile_all() -> None:
-    """The beat entry: one reconciliation task per ready club."""
-    from integrations.wiflight.reconciliation import connections_to_reconcile
-
-    for connection_id in connections_to_reconcile():
+    """The beat entry: one reconciliation task per club that is due."""
+    for connection_id in reconciliation.connections_to_reconcile():
         reconcile_club.delay(connection_id)
 
 
@@ -53,6 +48,4 @@ def reconcile_all() -> None:
              retry_backoff_max=1800, max_retries=8)
 def fetch_track(flight_id: int) -> None:
     """Fetch a flight's GPS track once, for its page and KML (retried with backoff)."""
-    from integrations.wiflight.flight_services import flight_track_fetch
-
-    flight_track_fetch(flight_id=flight_id)
+    flight_services.flight_track_fetch(flight_id=flight_id)

@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clubs.access import club_member
+from core.errors import NotFound, Refusal
 from integrations.wiflight.connection_services import connection_for, connection_update
 from integrations.wiflight.forms import ConnectionForm
 from integrations.wiflight.selectors import queue_problems, queue_summary
-from integrations.wiflight.services import sync_retry_now
+from integrations.wiflight.sync_sending import sync_retry_now
 
 
 @club_member("manage_integrations")
@@ -16,11 +18,15 @@ def connection_settings(request):
     connection = connection_for(request.club)
     form = ConnectionForm(request.POST or None, instance=connection)
     if request.method == "POST" and form.is_valid():
-        connection_update(connection=form.save(commit=False), actor=request.user,
-                          changed_fields=set(form.changed_data) - {"password"},
-                          password=form.cleaned_data.get("password", ""))
-        messages.success(request, "Wi-Flight settings saved.")
-        return redirect("wiflight:settings", request.club.slug)
+        try:
+            connection_update(connection=form.save(commit=False), actor=request.membership,
+                              changed_fields=set(form.changed_data) - {"password"},
+                              password=form.cleaned_data.get("password", ""))
+        except Refusal as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        else:
+            messages.success(request, "Wi-Flight settings saved.")
+            return redirect("wiflight:settings", request.club.slug)
     return render(request, "wiflight/settings.html", {
         "form": form, "connection": connection, "summary": queue_summary(request.club),
         # From the configured public address, never the Host header: this is what the admin
@@ -39,7 +45,11 @@ def queue(request):
 @require_POST
 @club_member("dispatch")
 def retry(request, pk: int):
-    if sync_retry_now(organization=request.club, sync_id=pk, actor=request.user):
+    try:
+        retried = sync_retry_now(actor=request.membership, sync_id=pk)
+    except NotFound as refusal:
+        raise Http404(refusal.message) from refusal
+    if retried:
         messages.success(request, "Sent to Wi-Flight again.")
     else:
         messages.info(request, "Nothing to retry: it is already synced.")

@@ -86,7 +86,19 @@ class Reservation:
     crew: tuple[CrewUser, ...] = field(default_factory=tuple)
 
 
+class XMLUnbuildable(ValueError):
+    """Our own data cannot be written as XML (a control character in a member's name): the
+    same data fails the same way every time, so the caller must not retry it unchanged."""
+
+
 def build_reservation_xml(reservation: Reservation) -> bytes:
+    try:
+        return _reservation_xml(reservation)
+    except ValueError as exc:  # lxml: "All strings must be XML compatible: ..."
+        raise XMLUnbuildable(f"Cannot write the reservation as XML: {exc}") from exc
+
+
+def _reservation_xml(reservation: Reservation) -> bytes:
     root = etree.Element("reservation", name=reservation.name, domain=reservation.domain)
     etree.SubElement(root, "aircraft", tail=reservation.tail)
     etree.SubElement(root, "start").text = format_time(reservation.start)

@@ -60,12 +60,12 @@ def sim(simulator):
 @pytest.fixture
 def connection(club, sim, transactional_db):
     """The test club connected to the simulator, sync switched on."""
-    from integrations.wiflight import services
+    from integrations.wiflight.client import _clients
     from integrations.wiflight.models import WiFlightConnection
 
     conn = WiFlightConnection(organization=club, enabled=True, base_url=sim.base_url, username=FLEET_ADMIN,
                               name_domain=NAME_DOMAIN, match_domain="flightline-test-tac")
     conn.set_password(FLEET_PASSWORD)
     conn.save()
-    services._clients.clear()  # a client cached by an earlier test may point at a reset simulator
+    _clients.clear()  # a client cached by an earlier test may point at a reset simulator
     return conn

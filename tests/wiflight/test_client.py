@@ -103,3 +103,61 @@ def test_password_never_in_repr(client):
                                             ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
 def test_retry_after(value, expected):
     assert parse_retry_after(value) == expected
+
+
+def test_logout_ends_the_session_and_the_next_request_logs_in_first(client, sim):
+    client.put_reservation("b-1@tac.example.com", _doc())
+    old_cookie = client.session.cookies.get("gasn-session")
+    assert old_cookie
+    client.logout()
+    assert "gasn-session" not in client.session.cookies
+    log = sim.control("GET", "requests")["requests"]
+    assert [r["path"] for r in log][-1] == "/auth/logout"
+    # Wi-Flight forgot the session: the old cookie no longer opens anything.
+    import requests
+
+    stale = requests.get(client.url("a", "reservation", "b-1@tac.example.com"), cookies={"gasn-session": old_cookie},
+                         timeout=5)
+    assert stale.status_code in (401, 403)
+    since = sim.control("GET", "requests")["requests"][-1]["id"]
+    body, _ = client.get_reservation("b-1@tac.example.com")
+    assert parse_reservation_xml(body).tail == "F-GABC"
+    # Logged in again before asking, not after a refusal.
+    assert [(r["method"], r["path"], r["status"]) for r in _requests_after(sim, since)] == [
+        ("POST", "/auth/login", 200), ("GET", "/a/reservation/b-1@tac.example.com", 200)]
+
+
+def test_logout_without_a_session_sends_nothing(client, sim):
+    client.logout()
+    assert sim.control("GET", "requests")["requests"] == []
+
+
+def test_client_for_keeps_one_session_per_club_until_the_credentials_change(sim):
+    from types import SimpleNamespace
+
+    from integrations.wiflight.client import _clients, client_for
+
+    _clients.clear()
+    conn = SimpleNamespace(organization_id=41, base_url=sim.base_url, username=FLEET_ADMIN,
+                           password_encrypted="v1", password=FLEET_PASSWORD)
+    first = client_for(conn)
+    assert client_for(conn) is first
+    assert client_for(SimpleNamespace(**{**vars(conn), "password_encrypted": "v2"})) is not first
+    _clients.clear()
+
+
+def test_logout_forgets_the_session_even_when_wiflight_does_not_answer_it(client, sim):
+    client.put_reservation("b-1@tac.example.com", _doc())
+    sim.faults(unavailable=True)
+    client.logout()
+    assert "gasn-session" not in client.session.cookies
+    sim.faults(clear=True)
+    since = sim.control("GET", "requests")["requests"][-1]["id"]
+    client.get_reservation("b-1@tac.example.com")
+    seen = [r["path"] for r in _requests_after(sim, since)]
+    assert seen[0] == "/auth/login" and seen[-1] == "/a/reservation/b-1@tac.example.com"
+
+
+def _requests_after(sim, since: int) -> list[dict]:
+    # What the client sent after the logout (the logout request itself left out).
+    return [r for r in sim.control("GET", f"requests?since={since}")["requests"] if r["path"] != "/auth/logout"]

@@ -7,7 +7,8 @@ from lxml import etree
 from flights.selectors import aircraft_totals, booking_flights
 from dispatch.models import BookingCrew
 from flights.models import LogbookEntry
-from integrations.wiflight.flight_services import booking_by_time, flight_assign, flight_ingest
+from flights.services.assignment import flight_assign
+from integrations.wiflight.flight_services import booking_by_time, flight_ingest
 from flights.models import Flight
 from integrations.wiflight.xml import parse_flight_xml
 from clubs.models import AuditEvent
@@ -105,17 +106,17 @@ def test_aircraft_totals_count_every_flight(club, aircraft, aircraft2):
 def test_admin_assigns_an_unmatched_flight(club, booking, pilot, admin):
     flight = ingest(club, "8", at(10, 9, 10), "deleted@tac.example.com")
     assert flight.needs_assignment
-    flight_assign(flight=flight, booking=booking, actor=admin.user)
+    flight_assign(flight=flight, booking=booking, actor=admin)
     flight.refresh_from_db()
     assert flight.booking == booking and not flight.needs_assignment
     assert LogbookEntry.objects.get().membership == pilot
     assert AuditEvent.objects.filter(action="wiflight.flight_assigned").exists()
     with pytest.raises(ValidationError):
-        flight_assign(flight=flight, booking=booking, actor=admin.user)
+        flight_assign(flight=flight, booking=booking, actor=admin)
 
 
 def test_assigning_a_booking_of_another_aircraft_is_refused(club, book, aircraft2, pilot, admin):
     other = book(aircraft2, at(10, 9), at(10, 11), [(pilot, "pic")])
     flight = ingest(club, "8", at(10, 9, 10), "deleted@tac.example.com")
     with pytest.raises(ValidationError):
-        flight_assign(flight=flight, booking=other, actor=admin.user)
+        flight_assign(flight=flight, booking=other, actor=admin)

@@ -91,11 +91,11 @@ def test_a_club_without_a_secret_receives_nothing(name, notify_conn):
 
 
 def test_rotation_accepts_both_secrets_until_it_ends(name, notify_conn, admin):
-    new = notify_secret_generate(connection=notify_conn, actor=admin.user)
+    new = notify_secret_generate(connection=notify_conn, actor=admin)
     assert new != SECRET
     assert post(body_for(name, 1), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 200
     assert post(body_for(name, 2), HTTP_AUTHORIZATION=basic(NOTIFY_USER, new)).status_code == 200
-    notify_rotation_end(connection=notify_conn, actor=admin.user)
+    notify_rotation_end(connection=notify_conn, actor=admin)
     assert post(body_for(name, 3), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 401
     assert post(body_for(name, 4), HTTP_AUTHORIZATION=basic(NOTIFY_USER, new)).status_code == 200
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from dispatch.models import Booking
 from dispatch.services.bookings import BookingInput, booking_cancel, booking_update
 from integrations.wiflight import services
+from integrations.wiflight.client import _clients as client_sessions
 from integrations.wiflight.models import ReservationSync, WiFlightConnection
 from integrations.wiflight.xml import parse_reservation_xml
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD, NAME_DOMAIN
@@ -128,7 +129,7 @@ def test_maintenance_subscription_spans_all_time_in_its_own_domain(connection, s
     from integrations.wiflight.connection_services import connection_update
 
     connection.maintenance_enabled = True
-    connection_update(connection=connection, actor=admin.user, changed_fields={"maintenance_enabled"})
+    connection_update(connection=connection, actor=admin, changed_fields={"maintenance_enabled"})
     rows = ReservationSync.objects.filter(kind="maintenance")
     assert {r.aircraft.registration for r in rows} == {"F-GABC", "F-GXYZ"}
     remote = _at_sim(sim, f"maintenance-{aircraft.pk}@{NAME_DOMAIN}")
@@ -152,7 +153,7 @@ def test_changing_the_name_domain_deletes_the_old_reservation(connection, sim, b
     old_name = ReservationSync.objects.get(booking=booking).name
     assert _at_sim(sim, old_name) is not None
     connection.name_domain = "renamed.example.com"
-    connection_update(connection=connection, actor=admin.user, changed_fields={"name_domain"})
+    connection_update(connection=connection, actor=admin, changed_fields={"name_domain"})
     row = ReservationSync.objects.get(booking=booking)
     assert row.name == f"{booking.uid}@renamed.example.com"
     # Our simulator account may not use the new domain: the new name is refused, loudly...
@@ -165,7 +166,7 @@ def test_changing_the_name_domain_deletes_the_old_reservation(connection, sim, b
 
 def test_an_undecryptable_password_is_recorded_and_retried_not_silent(connection, sim, book, aircraft, pilot):
     WiFlightConnection.objects.filter(pk=connection.pk).update(password_encrypted="not-a-fernet-token")
-    services._clients.clear()
+    client_sessions.clear()
     booking = book(aircraft, *_future(), [(pilot, "pic")])
     sync = ReservationSync.objects.get(booking=booking)
     assert sync.state == "failed" and "cannot be decrypted" in sync.last_error and sync.lease_owner == ""
