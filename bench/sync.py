@@ -6,7 +6,7 @@ Creates (and finally drops) its own PostgreSQL database, migrates it, starts a s
 (bench/sim.py) and 1, 2, then 4 worker processes (concurrency 1 each; the first embeds beat
 for the sweep). Bookings are bulk-inserted; the changes go through the real marking path:
 each round bumps every booking's queue row with the same UPDATE a booking write does
-(services._bump_fields) and publishes one kick per row, as each write's on_commit would.
+(sync_marking._bump_fields) and publishes one kick per row, as each write's on_commit would.
 Latency: single bookings created through the real booking service with one idle worker,
 timed from the commit to the reservation answering GET at the simulator.
 
@@ -144,12 +144,12 @@ def _bump_all_and_kick() -> None:
     from django.db import transaction
     from django.utils import timezone as djtz
 
-    from integrations.wiflight import services
+    from integrations.wiflight import sync_marking
     from integrations.wiflight.models import ReservationSync
     from integrations.wiflight.tasks import sync_reservation
 
     with transaction.atomic():
-        ReservationSync.objects.update(**services._bump_fields(djtz.now()))
+        ReservationSync.objects.update(**sync_marking._bump_fields(djtz.now()))
     for pk in ReservationSync.objects.values_list("pk", flat=True):
         sync_reservation.delay(pk)
 

@@ -118,32 +118,13 @@ class Membership(models.Model):
     def role_labels(self) -> list[str]:
         return [role.label for role, field in ROLE_FIELDS.items() if getattr(self, field)]
 
-    def has_role(self, *roles: str) -> bool:
-        return any(getattr(self, f"is_{role}") for role in roles)
-
     @property
-    def can_manage_members(self) -> bool:
-        return self.is_admin
+    def may(self):
+        """What this member may do, for templates: `{% if membership.may.book %}`. The rules
+        are clubs.policy.CAPABILITIES; nothing is decided here."""
+        from clubs.policy import Capabilities
 
-    @property
-    def can_manage_all_bookings(self) -> bool:
-        return self.is_admin or self.is_dispatcher
-
-    @property
-    def can_manage_fleet(self) -> bool:
-        return self.is_admin
-
-    @property
-    def can_set_aircraft_status(self) -> bool:
-        return self.is_admin or self.is_maintenance or self.is_dispatcher
-
-    @property
-    def can_book(self) -> bool:
-        return self.is_admin or self.is_dispatcher or self.is_instructor or self.is_pilot
-
-    @property
-    def sees_all_bookings(self) -> bool:
-        return self.is_admin or self.is_dispatcher or self.is_maintenance
+        return Capabilities(self)
 
     def default_wiflight_username(self) -> str:
         domain = self.organization.wiflight_user_domain

@@ -15,6 +15,7 @@ from core.errors import NotAllowed, NotFound
 # question about the actor's roles alone; rules about a particular object live in the
 # subject's policy module.
 CAPABILITIES: dict[str, Callable[[Membership], bool]] = {
+    "see_members": lambda m: m.is_admin or m.is_dispatcher,
     "manage_members": lambda m: m.is_admin,
     "manage_club": lambda m: m.is_admin,
     "see_audit_log": lambda m: m.is_admin,
@@ -28,7 +29,26 @@ CAPABILITIES: dict[str, Callable[[Membership], bool]] = {
     "assign_flights": lambda m: m.is_admin or m.is_dispatcher,
     "manage_flight_log": lambda m: m.is_admin,
     "manage_integrations": lambda m: m.is_admin,
+    "run_sync_queue": lambda m: m.is_admin or m.is_dispatcher,
 }
+
+
+class Capabilities:
+    """`membership.may.<capability>` in templates: each answer comes from CAPABILITIES."""
+
+    def __init__(self, membership: Membership):
+        self._membership = membership
+
+    def __getitem__(self, capability: str) -> bool:
+        if capability not in CAPABILITIES:
+            raise KeyError(capability)
+        return can(self._membership, capability)
+
+    def __getattr__(self, capability: str) -> bool:
+        try:
+            return self[capability]
+        except KeyError:
+            raise AttributeError(capability) from None
 
 
 def can(actor: Membership, capability: str) -> bool:

@@ -17,7 +17,9 @@ from django.utils import timezone
 from clubs import policy
 from clubs.audit import audit_record
 from clubs.changes import change_record
+from clubs.events import member_payload
 from clubs.models import ROLE_FIELDS, Invitation, Membership, Organization, Role, User
+from core.entry_points import system_entry_point
 from core.errors import Conflict, Invalid, NotAllowed
 
 
@@ -52,11 +54,6 @@ def _guard_last_admin(membership: Membership, *, keeps_admin: bool) -> None:
 
 EMAIL_TAKEN = "Another account already uses this email address."
 WIFLIGHT_USERNAME_TAKEN = "Another member of this club already has this Wi-Flight username."
-
-
-def member_payload(membership: Membership) -> dict:
-    return {"id": membership.pk, "name": membership.user.display_name, "email": membership.user.email,
-            "roles": membership.roles, "instructor_id": membership.instructor_id, "active": membership.is_active}
 
 
 def _check_instructor(actor: Membership, instructor: Membership | None) -> None:
@@ -154,6 +151,7 @@ def invitation_resend(*, membership: Membership, actor: Membership) -> str:
     return token
 
 
+@system_entry_point("the invitation page, by token")
 def invitation_lookup(token: str) -> Invitation | None:
     """The usable invitation for a raw token, or None (unknown, used or expired)."""
     return (
@@ -163,6 +161,7 @@ def invitation_lookup(token: str) -> Invitation | None:
     )
 
 
+@system_entry_point("the invitation page, by token (the token is the credential)")
 def invitation_accept(*, token: str, password: str) -> User:
     """Set the invitee's password, once. A conditional UPDATE makes a link single-use even if
     it is submitted twice at the same moment."""

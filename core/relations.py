@@ -3,8 +3,8 @@
 A Relation is how a member stands to an object (on its crew, teaching someone on it, a role
 that sees the whole club), given both as a queryset filter (`q`) and as a test on an object
 already in memory (`holds`, for pages that decide per row without another query). Policy
-modules build every rule from relations, and tests/test_policy_agreement.py checks that the
-two halves agree for every persona and case.
+modules build every rule from relations, and tests/dispatch/test_booking_policy.py and
+tests/flights/test_policy.py check that the two halves agree for every persona and case.
 """
 
 from collections.abc import Callable

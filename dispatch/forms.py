@@ -141,9 +141,3 @@ class AircraftForm(forms.Form):
 
 class GroundForm(forms.Form):
     reason = forms.CharField(max_length=200, help_text="Shown to dispatchers and pilots who try to book it.")
-
-
-class LogbookEntryForm(forms.Form):
-    landings = forms.IntegerField(min_value=0, max_value=200)
-    approaches = forms.IntegerField(min_value=0, max_value=200, initial=0)
-    remarks = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)

@@ -9,9 +9,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from clubs.models import Membership, Organization
-from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew
-from dispatch.services.rules import MAX_BOOKING
+from dispatch.services.rules import MAX_BOOKING, inactive_crew
 
 
 def crew_prefetch() -> Prefetch:
@@ -122,7 +121,7 @@ def _risk(aircraft: Aircraft, booking: Booking) -> str:
     """Why a booking still to fly cannot go as booked (from the prefetched crew)."""
     if aircraft.is_grounded:
         return "aircraft grounded"
-    gone = [c.membership.user.display_name for c in booking.crew.all() if not c.membership.is_active]
+    gone = [m.user.display_name for m in inactive_crew(booking)]
     return f"{', '.join(gone)} no longer an active member" if gone else ""
 
 
@@ -142,9 +141,3 @@ def upcoming_bookings_of_member(membership: Membership) -> QuerySet[Booking]:
         .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.COMPLETED])
         .order_by("start")
     )
-
-
-def bookings_visible_to(membership: Membership) -> QuerySet[Booking]:
-    """The bookings this member may see: dispatch.policy says who (kept under this name for
-    the flight pages that ask it)."""
-    return policy.bookings_visible(membership)

@@ -1,7 +1,7 @@
 """What flights adds to dispatch's pages, through dispatch.extensions (registered in
 FlightsConfig.ready(); dispatch never imports flights)."""
 
-from flights.selectors import aircraft_totals, booking_flights, flights_of_member, with_listing_relations
+from flights.selectors import aircraft_totals, booking_flights, flights_of_member, logbook_of, with_listing_relations
 
 
 def booking_page(*, request, booking) -> dict:
@@ -9,7 +9,8 @@ def booking_page(*, request, booking) -> dict:
 
 
 def my_bookings_page(*, request, membership) -> dict:
-    return {"recent_flights": with_listing_relations(flights_of_member(membership))[:5]}
+    return {"recent_flights": with_listing_relations(flights_of_member(membership))[:5],
+            "recent_log": list(logbook_of(membership)[:5])}
 
 
 def fleet_page(*, request, organization) -> dict:

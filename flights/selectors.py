@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from clubs.models import Membership
 from dispatch.models import Aircraft, Booking
@@ -108,19 +108,42 @@ def flights_without_booking(actor: Membership) -> QuerySet[Flight]:
             .prefetch_related("crew__membership__user").order_by("-start", "-pk"))
 
 
-def booking_candidates(*, aircraft: Aircraft | None, start: datetime, end: datetime,
-                       within: timedelta = CANDIDATE_WINDOW) -> list[Booking]:
-    """Bookings of the aircraft (not cancelled) that overlap the flight widened by `within`,
-    best first: the largest overlap, then the smallest gap, the shorter booking, the earlier
-    start. The same ranking Wi-Flight uses to match (docs/wiflight.md decision 3)."""
-    if aircraft is None:
-        return []
-    candidates = (Booking.objects.filter(aircraft=aircraft, start__lt=end + within, end__gt=start - within)
-                  .exclude(status=Booking.Status.CANCELLED).prefetch_related("crew__membership__user"))
-
+def _ranked(bookings, start: datetime, end: datetime) -> list[Booking]:
+    """Best first: the largest overlap, then the smallest gap, the shorter booking, the
+    earlier start. The same ranking Wi-Flight uses to match (docs/wiflight.md decision 3)."""
     def rank(b: Booking):
         overlap = (min(end, b.end) - max(start, b.start)).total_seconds()
         gap = max(0.0, (b.start - end).total_seconds(), (start - b.end).total_seconds())
         return (-max(overlap, 0.0), gap, (b.end - b.start).total_seconds(), b.start, str(b.uid))
 
-    return sorted(candidates, key=rank)
+    return sorted(bookings, key=rank)
+
+
+def _near(aircraft_id: int, start: datetime, end: datetime, within: timedelta) -> Q:
+    return Q(aircraft_id=aircraft_id, start__lt=end + within, end__gt=start - within)
+
+
+def booking_candidates(*, aircraft: Aircraft | None, start: datetime, end: datetime,
+                       within: timedelta = CANDIDATE_WINDOW) -> list[Booking]:
+    """Bookings of the aircraft (not cancelled) that overlap the flight widened by `within`,
+    best first."""
+    if aircraft is None:
+        return []
+    candidates = (Booking.objects.filter(_near(aircraft.pk, start, end, within))
+                  .exclude(status=Booking.Status.CANCELLED).prefetch_related("crew__membership__user"))
+    return _ranked(candidates, start, end)
+
+
+def booking_candidates_for(flights: list[Flight], *, within: timedelta = CANDIDATE_WINDOW) -> dict[int, list[Booking]]:
+    """`booking_candidates` of many flights at once (the unassigned page): one query for all."""
+    placed = [f for f in flights if f.aircraft_id is not None]
+    if not placed:
+        return {f.pk: [] for f in flights}
+    near_any = Q()
+    for f in placed:
+        near_any |= _near(f.aircraft_id, f.start, f.end, within)
+    bookings = list(Booking.objects.filter(near_any).exclude(status=Booking.Status.CANCELLED)
+                    .prefetch_related("crew__membership__user"))
+    return {f.pk: _ranked([b for b in bookings if f.aircraft_id is not None and b.aircraft_id == f.aircraft_id
+                           and b.start < f.end + within and b.end > f.start - within], f.start, f.end)
+            for f in flights}

@@ -1,7 +1,7 @@
 """Every public service protects itself: called with an actor of another club, it refuses
 and changes nothing. The walk discovers the services, so one added later cannot skip it:
 a public function of a services module either takes `actor` (and is called here with an
-admin of another club) or is listed below as a system entry point, with the reason."""
+admin of another club) or is marked `@system_entry_point(reason)` (core.entry_points)."""
 
 import importlib
 import inspect
@@ -19,33 +19,6 @@ SERVICE_PACKAGES = ["clubs.services", "dispatch.services", "flights.services", "
 # Modules in those packages that hold services (the rest are rules, documents, transports).
 SERVICE_MODULE_SUFFIXES = ("services", "bookings", "dispatching", "fleet", "logbook", "assignment", "ingest",
                            "sync_sending", "sync_marking", "connection_services", "notifications", "reconciliation")
-
-# Called by the system, never by a member: no actor to check. Each says who calls it.
-SYSTEM_ENTRY_POINTS = {
-    "invitation_lookup": "the invitation page, by token",
-    "invitation_accept": "the invitation page, by token (the token is the credential)",
-    "member_payload": "pure: the payload of a member event",
-    "connection_for": "a read of the club the page's own membership belongs to",
-    "connections_to_reconcile": "the reconciliation beat task",
-    "reconcile_club": "the reconciliation task of one connection",
-    "reconcile_window": "pure: the time window a reconciliation run walks",
-    "booking_reservation_name": "pure: a reservation's name",
-    "maintenance_reservation_name": "pure: a maintenance reservation's name",
-    "enqueue_send": "after commit: asks a worker to send a queue row",
-    "kick": "after commit: asks a worker to send a queue row",
-    "ready_connection": "a read for the sync itself",
-    "reservation_sync_aircraft": "change-event subscriber, inside the writer's checked transaction",
-    "reservation_sync_booking": "change-event subscriber, inside the writer's checked transaction",
-    "reservation_sync_club": "the connection's own service, after its admin check",
-    "reservation_sync_member": "change-event subscriber, inside the writer's checked transaction",
-    "backoff_seconds": "pure: the retry schedule",
-    "new_owner": "pure: a worker's lease owner name",
-    "claim_due": "workers: claim queue rows",
-    "drain": "workers: the sweep",
-    "sync_one": "workers: send one row",
-    "sync_send": "workers: send one claimed row",
-}
-
 
 def _service_modules():
     for package_name in SERVICE_PACKAGES:
@@ -77,9 +50,8 @@ def test_every_public_service_takes_an_actor_or_says_why_not():
     assert len(_actor_services()) >= 12  # the walk itself works
     unchecked = [name for name, fn in functions.items()
                  if "actor" not in inspect.signature(fn).parameters
-                 and name.rsplit(".", 1)[1] not in SYSTEM_ENTRY_POINTS
-                 and not getattr(fn, "system_entry_point", False)]
-    assert unchecked == [], "give these an actor, or mark them as system entry points (with the reason)"
+                 and not getattr(fn, "system_entry_point", "")]
+    assert unchecked == [], "give these an actor, or mark them @system_entry_point(reason)"
 
 
 def _snapshot():
@@ -94,7 +66,7 @@ def _snapshot():
 @pytest.fixture
 def victims(club, admin, pilot, student, instructor, aircraft, book, dispatcher):
     from flights.models import Flight, LogbookEntry
-    from integrations.wiflight.models import ReservationSync, WiFlightConnection
+    from integrations.wiflight.models import FlightNotification, ReservationSync, WiFlightConnection
 
     booking = book(aircraft, at(10, 9), at(10, 11), [(pilot, BookingCrew.Role.PIC)])
     flown = book(aircraft, at(11, 9), at(11, 11), [(student, BookingCrew.Role.STUDENT),
@@ -108,7 +80,9 @@ def victims(club, admin, pilot, student, instructor, aircraft, book, dispatcher)
                                                    username="club@tac", name_domain="tac.example.com")
     sync = ReservationSync.objects.create(organization=club, name="x@tac.example.com", kind="booking",
                                           booking=booking, state="dead", next_attempt_at=at(10, 8))
-    return {"booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
+    notification = FlightNotification.objects.create(organization=club, wiflight_flight_id="4242",
+                                                     reservation_name="x@tac.example.com", body=b"<x/>", state="failed")
+    return {"notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
             "sync": sync, "aircraft": aircraft, "membership": pilot, "club": club}
 
 
@@ -121,7 +95,7 @@ def _arguments(fn, victims, outsider):
     by_name = {
         "actor": outsider, "booking": v["booking"], "aircraft": v["aircraft"], "membership": v["membership"],
         "entry": v["entry"], "flight": v["flight"], "connection": v["connection"], "sync_id": v["sync"].pk,
-        "organization": v["club"], "notification_id": 1, "hobbs_out": Decimal("1001"), "tach_out": Decimal("801"),
+        "organization": v["club"], "notification_id": v["notification"].pk, "hobbs_out": Decimal("1001"), "tach_out": Decimal("801"),
         "hobbs_in": Decimal("1002"), "tach_in": Decimal("802"), "reason": "because", "grounded": True,
         "active": False, "remarks": "r", "approaches": 0, "landings": 1, "changed_fields": set(), "password": "",
         "name": "Renamed", "timezone_name": "UTC", "wiflight_user_domain": "",
@@ -150,7 +124,7 @@ def _touches_club(kwargs, victims) -> bool:
     actor's own club (organization_update, a plain invite) and are not a tenancy question."""
     club_objects = {id(o) for o in victims.values()}
     return any(id(value) in club_objects or _holds_club_object(value, victims) for key, value in kwargs.items()
-               if key != "actor") or "sync_id" in kwargs
+               if key != "actor") or "sync_id" in kwargs or "notification_id" in kwargs
 
 
 def _holds_club_object(value, victims) -> bool:

@@ -15,7 +15,7 @@ def _membership_for(request, pk: int) -> Membership:
     return get_object_or_404(Membership.objects.select_related("user", "organization"), pk=pk, organization=request.club)
 
 
-@club_member("dispatch")
+@club_member("see_members")
 def member_list(request):
     members = (Membership.objects.filter(organization=request.club)
                .select_related("user", "instructor__user").order_by("-is_active", "user__full_name", "user__username"))

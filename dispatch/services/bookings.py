@@ -45,7 +45,7 @@ def _check_input(actor: Membership, data: BookingInput) -> None:
     rules.check_period(data.start, data.end)
 
 
-def _validate(actor: Membership, data: BookingInput, exclude: Booking | None) -> None:
+def _validate(data: BookingInput, exclude: Booking | None) -> None:
     _lock_crew(data.crew)
     rules.check_crew(data.crew, data.start, data.end, exclude)
     rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
@@ -70,7 +70,7 @@ def booking_create(*, actor: Membership, data: BookingInput) -> Booking:
     try:
         with transaction.atomic():
             rules.check_aircraft_bookable(data.aircraft)
-            _validate(actor, data, exclude=None)
+            _validate(data, exclude=None)
             booking = Booking.objects.create(
                 organization_id=actor.organization_id, aircraft=data.aircraft, start=data.start, end=data.end,
                 purpose=data.purpose, notes=data.notes, created_by=actor.user,
@@ -95,7 +95,7 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
         with transaction.atomic():
             if data.aircraft.pk != booking.aircraft_id:
                 rules.check_aircraft_bookable(data.aircraft)
-            _validate(actor, data, exclude=booking)
+            _validate(data, exclude=booking)
             updated = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
                 aircraft=data.aircraft, start=data.start, end=data.end, purpose=data.purpose,
                 notes=data.notes, updated_at=timezone.now(),

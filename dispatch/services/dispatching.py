@@ -43,12 +43,9 @@ def _check_meter_in(name: str, field: str, reading: Decimal, out: Decimal) -> No
 
 
 def _check_crew_active(booking: Booking) -> None:
-    crew = BookingCrew.objects.filter(booking=booking).select_related("membership__user")
-    for c in crew:
+    for c in BookingCrew.objects.filter(booking=booking).select_related("membership__user"):
         if not c.membership.is_active:
-            raise Conflict("member_inactive",
-                           f"{c.membership.user.display_name} is no longer an active member; take them off the crew "
-                           "before checking out.", field="crew", details={"membership_id": c.membership_id})
+            raise rules.member_inactive(c.membership, at_check_out=True)
 
 
 def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal, tach_out: Decimal,

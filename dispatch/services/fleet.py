@@ -11,7 +11,7 @@ from core.errors import Conflict, Invalid
 from dispatch import policy
 from dispatch.models import Aircraft
 from dispatch.models.fleet import REGISTRATION_KEY, normalize_registration, registration_key
-from dispatch.services.hooks import aircraft_payload
+from dispatch.events import aircraft_payload
 
 
 @dataclass(frozen=True)

@@ -69,10 +69,11 @@ def check_aircraft_free(aircraft: Aircraft, start: datetime, end: datetime, excl
                        details={"booking_id": conflict.pk})
 
 
-def member_inactive(membership: Membership) -> Conflict:
-    return Conflict("member_inactive",
-                    f"{membership.user.display_name} is not an active member and cannot be booked.",
-                    field="crew", details={"membership_id": membership.pk})
+def member_inactive(membership: Membership, *, at_check_out: bool = False) -> Conflict:
+    name = membership.user.display_name
+    message = (f"{name} is no longer an active member; take them off the crew before checking out." if at_check_out
+               else f"{name} is not an active member and cannot be booked.")
+    return Conflict("member_inactive", message, field="crew", details={"membership_id": membership.pk})
 
 
 def check_crew_role(membership: Membership, role: str) -> None:

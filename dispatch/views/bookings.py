@@ -97,8 +97,10 @@ def booking_page(request, booking, *, status: int = 200, **forms):
 def booking_edit(request, pk: int):
     booking = booking_for(request, pk)
     m = request.membership
-    if not policy.may_change_booking(m, booking):
-        messages.error(request, "You cannot change this booking.")
+    try:
+        policy.require_booking_change(m, booking)
+    except Refusal as exc:
+        messages.error(request, exc.message)
         return redirect("dispatch:booking", request.club.slug, booking.pk)
     form = BookingForm(request.POST or None, membership=m, booking=booking,
                        initial=BookingForm.initial_from_booking(booking))

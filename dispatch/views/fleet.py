@@ -8,6 +8,7 @@ from dispatch.models import Aircraft
 from dispatch.services.fleet import aircraft_create, aircraft_set_status, aircraft_update
 from dispatch.views.lookups import aircraft_for
 from clubs.access import club_member
+from clubs.policy import can
 from core.errors import Refusal
 from core.form_errors import add_service_error
 
@@ -15,7 +16,7 @@ from core.form_errors import add_service_error
 @club_member()
 def fleet(request):
     aircraft_list = list(Aircraft.objects.filter(organization=request.club).order_by("kind", "registration"))
-    show_totals = request.membership.sees_all_bookings
+    show_totals = can(request.membership, "see_all_flights")
     totals = (extensions.context_for("fleet_page", request=request, organization=request.club).get("flight_totals", {})
               if show_totals else {})
     for a in aircraft_list:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from clubs.changes import change_record
 from clubs.models import Organization
+from core.entry_points import system_entry_point
 from core.errors import NotFound
 from dispatch.models import Aircraft, Booking
 from flights.events import flight_payload
@@ -45,6 +46,7 @@ class DetectedFlight:
     raw_document: str = ""
 
 
+@system_entry_point("an integration reports a flight its recorder detected; no member acts")
 def flight_record_detected(*, organization: Organization, detected: DetectedFlight, booking: Booking | None = None,
                            unmatched_reservation: str = "") -> Flight:
     """System entry point (no member acts): create or complete the flight `detected`
@@ -58,20 +60,22 @@ def flight_record_detected(*, organization: Organization, detected: DetectedFlig
         raise NotFound("booking_not_found", "No such booking.", field="booking")
     with transaction.atomic():
         flight, created = _flight_row(organization, detected)
+        linked = False
+        if booking is not None and flight.booking_id is None:
+            linked = bool(Flight.objects.filter(pk=flight.pk, booking__isnull=True)
+                          .update(booking=booking, unmatched_reservation=""))
+        elif unmatched_reservation and flight.booking_id is None and not flight.unmatched_reservation:
+            Flight.objects.filter(pk=flight.pk).update(unmatched_reservation=unmatched_reservation[:200])
+        flight.refresh_from_db()
+        # After linking, so the event's payload names the booking the flight landed on.
         if created:
             change_record(event="flight.detected", organization=organization, actor=None, target=flight,
                           summary=f"Flight {flight.tail} {flight.start:%Y-%m-%d %H:%M} detected ({flight.source})",
                           payload=flight_payload(flight))
-        if booking is not None and flight.booking_id is None:
-            if Flight.objects.filter(pk=flight.pk, booking__isnull=True).update(booking=booking, unmatched_reservation=""):
-                flight.refresh_from_db()
-                if not created:
-                    change_record(event="flight.assigned", organization=organization, actor=None, target=flight,
-                                  summary=f"Flight {flight.wiflight_id} matched to booking #{booking.pk}",
-                                  payload=flight_payload(flight))
-        elif unmatched_reservation and flight.booking_id is None and not flight.unmatched_reservation:
-            Flight.objects.filter(pk=flight.pk).update(unmatched_reservation=unmatched_reservation[:200])
-            flight.refresh_from_db()
+        elif linked:
+            change_record(event="flight.assigned", organization=organization, actor=None, target=flight,
+                          summary=f"Flight {flight.wiflight_id} matched to booking #{booking.pk}",
+                          payload=flight_payload(flight))
         flight_crew_sync(flight)
         if flight.booking_id is not None:
             logbook_entries_for_flight(flight=flight)
@@ -98,4 +102,3 @@ def _flight_row(organization: Organization, detected: DetectedFlight) -> tuple[F
     return flight, True
 
 
-flight_record_detected.system_entry_point = "an integration reports a flight its recorder detected; no member acts"

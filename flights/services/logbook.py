@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clubs.changes import change_record
 from clubs.models import Membership
+from core.entry_points import system_entry_point
 from dispatch.models import Booking, BookingCrew
 from flights.events import entry_payload
 from flights.models import LogbookEntry
@@ -58,6 +59,7 @@ def _flight_facts(flight) -> dict:
             "registration": flight.tail}
 
 
+@system_entry_point("a step of recording or assigning a flight, whose services check the actor")
 def logbook_entries_for_flight(*, flight, assigned_by: Membership | None = None) -> list[LogbookEntry]:
     """System step of recording or assigning a flight (inside that transaction): each flying
     crew member of its booking gets an entry for it. An entry the check-in already made for
@@ -68,12 +70,13 @@ def logbook_entries_for_flight(*, flight, assigned_by: Membership | None = None)
     crew, names, pic = _flying_crew(flight.booking_id)
     facts = _flight_facts(flight)
     have = set(LogbookEntry.objects.filter(flight=flight).values_list("membership_id", flat=True))
+    waiting_for = {e.membership_id: e for e in LogbookEntry.objects.filter(booking_id=flight.booking_id,
+                                                                            flight__isnull=True)}
     created, completed = [], []
     for c in crew:
         if c.membership_id in have:
             continue
-        waiting = LogbookEntry.objects.filter(booking_id=flight.booking_id, membership_id=c.membership_id,
-                                              flight__isnull=True).first()
+        waiting = waiting_for.get(c.membership_id)
         if waiting is not None:
             waiting.flight = flight
             if not waiting.is_billed:  # a billed entry keeps the figures it was billed on
@@ -101,6 +104,7 @@ def logbook_entries_for_flight(*, flight, assigned_by: Membership | None = None)
     return created + completed
 
 
+@system_entry_point("the booking.completed subscriber; booking_check_in checked the actor")
 def logbook_entries_for_check_in(*, booking: Booking, checked_in_by: Membership | None) -> list[LogbookEntry]:
     """System step of a check-in (subscriber of `booking.completed`, in its transaction): each
     flying crew member without an entry for this booking gets one from the check-in record
@@ -129,8 +133,6 @@ def logbook_entries_for_check_in(*, booking: Booking, checked_in_by: Membership 
     return created
 
 
-logbook_entries_for_flight.system_entry_point = "a step of recording or assigning a flight, whose services check the actor"
-logbook_entries_for_check_in.system_entry_point = "the booking.completed subscriber; booking_check_in checked the actor"
 
 
 def logbook_update(*, actor: Membership, entry: LogbookEntry, remarks: str, approaches: int, landings: int) -> LogbookEntry:

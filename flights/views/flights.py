@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from clubs.access import club_member
 from clubs.models import Membership
+from clubs.policy import can
 from core.form_errors import add_service_error
 from core.query_params import parse_day, parse_id
-from dispatch.forms import LogbookEntryForm
-from dispatch.selectors import bookings_visible_to
+from dispatch.policy import bookings_visible
 from dispatch.views.lookups import aircraft_for
+from flights.forms import LogbookEntryForm
 from flights.kml import build_kml
 from flights.models import LogbookEntry
 from flights.pictures import track_picture
@@ -65,7 +66,7 @@ def aircraft_flights(request, pk: int):
     aircraft = aircraft_for(request, pk)
     flights = with_listing_relations(visible_flights(request.membership).filter(aircraft=aircraft))
     page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = aircraft_totals(request.club).get(aircraft.pk) if request.membership.sees_all_bookings else None
+    totals = aircraft_totals(request.club).get(aircraft.pk) if can(request.membership, "see_all_flights") else None
     return render(request, "flights/flights_aircraft.html", {"aircraft": aircraft, "page": page, "totals": totals})
 
 
@@ -82,7 +83,7 @@ def flight_detail(request, pk: int):
         "may_assign": may_assign_flights(request.membership),
         # Crew matched only by their Wi-Flight username may see the flight but not the booking.
         "booking_visible": flight.booking_id is not None
-        and bookings_visible_to(request.membership).filter(pk=flight.booking_id).exists(),
+        and bookings_visible(request.membership).filter(pk=flight.booking_id).exists(),
     })
 
 

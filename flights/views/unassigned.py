@@ -10,7 +10,7 @@ from clubs.access import club_member
 from core.query_params import parse_id
 from dispatch.models import Booking
 from flights.policy import visible_flights
-from flights.selectors import booking_candidates, flights_without_booking
+from flights.selectors import booking_candidates_for, flights_without_booking
 from flights.services.assignment import flight_assign
 
 LISTED = 200
@@ -19,7 +19,8 @@ LISTED = 200
 @club_member("assign_flights")
 def unassigned_flights(request):
     flights = list(flights_without_booking(request.membership)[:LISTED])
-    rows = [(f, booking_candidates(aircraft=f.aircraft, start=f.start, end=f.end)[:5]) for f in flights]
+    candidates = booking_candidates_for(flights)
+    rows = [(f, candidates[f.pk][:5]) for f in flights]
     return render(request, "flights/unassigned.html", {"rows": rows})
 
 

@@ -11,6 +11,7 @@ from clubs.audit import audit_record
 from clubs.models import Membership
 from clubs.policy import require_capability, require_same_club
 from core.crypto import encrypt_text
+from core.entry_points import system_entry_point
 from core.errors import Invalid
 from integrations.wiflight.models import WiFlightConnection, default_match_domain
 from integrations.wiflight.notify_auth import new_notify_secret
@@ -26,6 +27,7 @@ def _require_admin_of(actor: Membership, connection: WiFlightConnection) -> None
     require_same_club(actor, connection, "Wi-Flight connection")
 
 
+@system_entry_point("a read of the club the page's own membership belongs to")
 def connection_for(organization) -> WiFlightConnection:
     """The club's connection, or an unsaved one with sensible defaults."""
     return (WiFlightConnection.objects.filter(organization=organization).first()

@@ -20,11 +20,14 @@ from lxml import etree
 from clubs.audit import audit_record
 from clubs.models import Membership, Organization
 from clubs.policy import require_capability
+from core.entry_points import system_entry_point
 from core.errors import NotFound
 from dispatch.models import Aircraft, Booking
 from flights.models import Flight, FlightTrack
 from flights.selectors import booking_candidates
 from flights.services.ingest import DetectedEvent, DetectedFlight, flight_record_detected
+from flights.tracks import flight_track_stored
+from integrations.wiflight.client import client_for
 from integrations.wiflight.models import FlightNotification, ReservationSync, WiFlightConnection
 from integrations.wiflight.xml import (
     FlightDocument, Notification, XMLRejected, parse_notification_xml, parse_track_xml, parse_xml)
@@ -36,6 +39,7 @@ NOTIFICATION_MAX_ATTEMPTS = 6
 
 # --- receiving -----------------------------------------------------------------------------
 
+@system_entry_point("the notification receiver, authenticated by the club's notify secret")
 def notification_store(*, connection: WiFlightConnection, body: bytes, notification: Notification) -> tuple[FlightNotification, bool]:
     """Store the body durably; (row, created). A duplicate (same flight and reservation) is
     acknowledged by the caller and changes nothing."""
@@ -62,6 +66,7 @@ def _kick_notification(notification_pk: int) -> None:
         log.warning("could not enqueue notification %s; the sweep will process it", notification_pk, exc_info=True)
 
 
+@system_entry_point("the worker that processes a stored notification")
 def notification_process(notification_pk: int) -> Flight | None:
     """Idempotent: a processed notification is left alone; a failing one keeps its error."""
     row = FlightNotification.objects.filter(pk=notification_pk).exclude(
@@ -88,6 +93,7 @@ def notification_process(notification_pk: int) -> Flight | None:
     return flight
 
 
+@system_entry_point("the periodic sweep")
 def notifications_sweep(*, older_than_seconds: int = 60, limit: int = 200) -> int:
     """What a lost kick left behind (broker down, worker killed): process it now."""
     now = timezone.now()
@@ -100,11 +106,12 @@ def notifications_sweep(*, older_than_seconds: int = 60, limit: int = 200) -> in
     return len(ids)
 
 
-def notification_retry(*, actor: Membership, organization: Organization, notification_id: int) -> bool:
-    """An admin's "Retry" of a notification whose processing failed."""
-    if actor is None or organization.pk != actor.organization_id:
-        raise NotFound("notification_not_found", "No such notification.")
+def notification_retry(*, actor: Membership, notification_id: int) -> bool:
+    """An admin's "Retry" of a notification of their club whose processing failed."""
     require_capability(actor, "manage_integrations", "Only club admins retry notifications.")
+    organization = actor.organization
+    if not FlightNotification.objects.filter(pk=notification_id, organization=organization).exists():
+        raise NotFound("notification_not_found", "No such notification.")
     with transaction.atomic():
         updated = FlightNotification.objects.filter(
             pk=notification_id, organization=organization, state=FlightNotification.State.FAILED).update(
@@ -129,6 +136,7 @@ class ReservationTarget:
     known: bool  # a reservation of ours (booking or maintenance subscription)
 
 
+@system_entry_point("a read for ingest")
 def reservation_target(*, organization_id: int, name: str) -> ReservationTarget:
     sync = ReservationSync.objects.filter(organization_id=organization_id, name=name).select_related("booking").first()
     if sync is None:
@@ -137,6 +145,7 @@ def reservation_target(*, organization_id: int, name: str) -> ReservationTarget:
                              sync.kind == ReservationSync.Kind.MAINTENANCE or sync.booking is not None)
 
 
+@system_entry_point("a read for ingest")
 def booking_by_time(*, aircraft: Aircraft, start, end) -> Booking | None:
     """Our own matching (reconciliation): same rule and tolerance as Wi-Flight's
     (docs/wiflight.md decision 3): overlap with the booking widened by the tolerance; the
@@ -146,6 +155,7 @@ def booking_by_time(*, aircraft: Aircraft, start, end) -> Booking | None:
     return ranked[0] if ranked else None
 
 
+@system_entry_point("a pure translation of a Wi-Flight document")
 def detected_flight(document: FlightDocument, *, raw: str, source: str) -> DetectedFlight:
     return DetectedFlight(
         external_id=document.wiflight_id, tail=document.tail, start=document.start, length_seconds=document.length,
@@ -155,6 +165,7 @@ def detected_flight(document: FlightDocument, *, raw: str, source: str) -> Detec
                 for e in document.events])
 
 
+@system_entry_point("notification processing and reconciliation (the system)")
 def flight_ingest(*, organization_id: int, document: FlightDocument, raw: str, reservation_name: str | None,
                   source: str) -> Flight:
     """Record the flight `document` describes, with the booking its reservation names (a
@@ -175,36 +186,29 @@ def flight_ingest(*, organization_id: int, document: FlightDocument, raw: str, r
 
 # --- the track (network: never inside a transaction) -------------------------------------------
 
-def flight_track_cached(flight: Flight) -> list[list[float]] | None:
-    return FlightTrack.objects.filter(flight=flight).values_list("points", flat=True).first()
-
-
+@system_entry_point("the track source flights.tracks asks, for a flight its page already checked")
 def flight_track_request(flight: Flight) -> list[list[float]] | None:
-    """The track source flights.tracks asks (registered in WiFlightConfig.ready()): the stored
-    track, or None after asking a worker to fetch it: a web request never waits for Wi-Flight
-    (a long flight is many 600 s chunks). [] for a flight Wi-Flight cannot have."""
+    """The track source flights.tracks asks (registered in WiFlightConfig.ready()) when no track
+    is stored yet: None after asking a worker to fetch it (a web request never waits for
+    Wi-Flight: a long flight is many 600 s chunks), [] for a flight Wi-Flight cannot have."""
     if not WiFlightConnection.objects.filter(organization_id=flight.organization_id).exists():
         return []
-    points = flight_track_cached(flight)
-    if points is None:
-        from integrations.wiflight.tasks import fetch_track
+    from integrations.wiflight.tasks import fetch_track
 
-        try:
-            fetch_track.delay(flight.pk)
-        except Exception:  # noqa: BLE001 - broker down: the next page view asks again
-            log.warning("could not enqueue the track fetch of flight %s", flight.pk, exc_info=True)
-        points = flight_track_cached(flight)  # eager Celery (tests, scripts) fetched it already
-    return points
+    try:
+        fetch_track.delay(flight.pk)
+    except Exception:  # noqa: BLE001 - broker down: the next page view asks again
+        log.warning("could not enqueue the track fetch of flight %s", flight.pk, exc_info=True)
+    return flight_track_stored(flight)  # eager Celery (tests, scripts) fetched it already
 
 
+@system_entry_point("the worker that fetches a track")
 def flight_track_fetch(*, flight_id: int, client_factory=None) -> list[list[float]]:
     """Fetch a track from Wi-Flight in 600 s chunks and store it (worker side; idempotent)."""
     flight = Flight.objects.get(pk=flight_id)
-    cached = flight_track_cached(flight)
+    cached = flight_track_stored(flight)
     if cached is not None:
         return cached
-    from integrations.wiflight.services import client_for
-
     # No transaction is open while we talk to Wi-Flight: a slow server must not hold locks.
     connection = WiFlightConnection.objects.get(organization_id=flight.organization_id)
     client = (client_factory or client_for)(connection)
@@ -220,6 +224,7 @@ def flight_track_fetch(*, flight_id: int, client_factory=None) -> list[list[floa
     return points
 
 
+@system_entry_point("the playback link flights.tracks asks, for a flight its page already checked")
 def flight_playback_link(user, flight: Flight) -> str:
     """Wi-Flight's playback of the flight, the member signed in through our OpenID provider
     (registered with flights.tracks in WiFlightConfig.ready())."""
@@ -231,20 +236,3 @@ def flight_playback_link(user, flight: Flight) -> str:
         return ""
     return playback_url(wiflight_base_url=connection.base_url, identity_url=identity_url_for(user),
                         flight_id=flight.wiflight_id)
-
-
-# Called by workers, Wi-Flight's requests and pages, never with a member to check: each says who.
-for _fn, _why in [
-    (notification_store, "the notification receiver, authenticated by the club's notify secret"),
-    (notification_process, "the worker that processes a stored notification"),
-    (notifications_sweep, "the periodic sweep"),
-    (reservation_target, "a read for ingest"),
-    (booking_by_time, "a read for ingest"),
-    (detected_flight, "a pure translation of a Wi-Flight document"),
-    (flight_ingest, "notification processing and reconciliation (the system)"),
-    (flight_track_cached, "a read for the track source"),
-    (flight_track_request, "the track source flights.tracks asks, for a flight its page already checked"),
-    (flight_track_fetch, "the worker that fetches a track"),
-    (flight_playback_link, "the playback link flights.tracks asks, for a flight its page already checked"),
-]:
-    _fn.system_entry_point = _why

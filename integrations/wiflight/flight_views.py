@@ -2,10 +2,12 @@
 flights waiting to be assigned to a booking."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clubs.access import club_member
+from core.errors import NotFound
 from integrations.wiflight.connection_services import connection_for, notify_rotation_end, notify_secret_generate
 from integrations.wiflight.flight_services import notification_retry
 from flights.models import Flight
@@ -49,7 +51,11 @@ def flights_admin(request):
 @require_POST
 @club_member("manage_integrations")
 def notification_retry_view(request, pk: int):
-    if notification_retry(actor=request.membership, organization=request.club, notification_id=pk):
+    try:
+        retried = notification_retry(actor=request.membership, notification_id=pk)
+    except NotFound as refusal:
+        raise Http404(refusal.message) from refusal
+    if retried:
         messages.success(request, "The notification will be processed again.")
     else:
         messages.info(request, "Nothing to retry.")

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from core.entry_points import system_entry_point
 from integrations.wiflight.client import WiFlightError, client_for
 from integrations.wiflight.flight_services import flight_ingest
 from flights.models import Flight
@@ -22,6 +23,7 @@ from integrations.wiflight.xml import (
 log = logging.getLogger(__name__)
 
 
+@system_entry_point("pure: the time window a reconciliation run walks")
 def reconcile_window(connection: WiFlightConnection, now) -> tuple:
     """From the end of the last successful run, reaching back by an overlap (recorders upload
     late: a flight can appear in the index hours after it happened); a first run looks back
@@ -35,6 +37,7 @@ def reconcile_window(connection: WiFlightConnection, now) -> tuple:
     return start, now
 
 
+@system_entry_point("the reconciliation task of one connection")
 def reconcile_club(*, connection_id: int, client_factory=None) -> ReconciliationRun:
     connection = WiFlightConnection.objects.select_related("organization").get(pk=connection_id)
     start, end = reconcile_window(connection, timezone.now())
@@ -69,6 +72,7 @@ def reconcile_club(*, connection_id: int, client_factory=None) -> Reconciliation
     return run
 
 
+@system_entry_point("the reconciliation beat task")
 def connections_to_reconcile(now=None) -> list[int]:
     """Clubs whose sync is on and ready, and whose last run started at least half a beat
     interval ago: a duplicate beat (two schedulers during a deploy) or a manual run just before

@@ -2,7 +2,7 @@
 must be sent again (a queue row in the writer's transaction; workers send after commit)."""
 
 from clubs.changes import Change, subscribe
-from integrations.wiflight.services import reservation_sync_aircraft, reservation_sync_booking, reservation_sync_member
+from integrations.wiflight.sync_marking import reservation_sync_aircraft, reservation_sync_booking, reservation_sync_member
 
 
 def _booking(change: Change) -> None:

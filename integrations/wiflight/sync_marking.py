@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from core.entry_points import system_entry_point
 from dispatch.models import Aircraft, Booking
 from integrations.wiflight.models import ReservationSync, WiFlightConnection
 
@@ -60,19 +61,23 @@ def _mark(*, organization_id: int, name: str, kind: str, booking=None, aircraft=
     transaction.on_commit(lambda: kick(name))
 
 
+@system_entry_point("a read for the sync itself")
 def ready_connection(organization_id: int) -> WiFlightConnection | None:
     conn = WiFlightConnection.objects.filter(organization_id=organization_id, enabled=True).first()
     return conn if conn is not None and conn.is_ready else None
 
 
+@system_entry_point("pure: a reservation's name")
 def booking_reservation_name(conn: WiFlightConnection, booking: Booking) -> str:
     return conn.reservation_name(str(booking.uid))
 
 
+@system_entry_point("pure: a maintenance reservation's name")
 def maintenance_reservation_name(conn: WiFlightConnection, aircraft: Aircraft) -> str:
     return conn.reservation_name(f"maintenance-{aircraft.pk}")
 
 
+@system_entry_point("change-event subscriber, inside the writer's checked transaction")
 def reservation_sync_booking(booking: Booking) -> None:
     """Call inside the transaction of any change to a booking (the booking.* subscriber)."""
     conn = ready_connection(booking.organization_id)
@@ -82,6 +87,7 @@ def reservation_sync_booking(booking: Booking) -> None:
           kind=ReservationSync.Kind.BOOKING, booking=booking)
 
 
+@system_entry_point("change-event subscriber, inside the writer's checked transaction")
 def reservation_sync_aircraft(aircraft: Aircraft) -> None:
     """The aircraft's maintenance subscription, and its future bookings (the tail may have
     changed). Call inside the transaction that changed the aircraft or the connection."""
@@ -95,6 +101,7 @@ def reservation_sync_aircraft(aircraft: Aircraft) -> None:
         reservation_sync_booking(booking)
 
 
+@system_entry_point("change-event subscriber, inside the writer's checked transaction")
 def reservation_sync_member(membership) -> None:
     """A member's Wi-Flight username or details changed: resend their future bookings."""
     for booking in Booking.objects.filter(crew__membership=membership, end__gt=timezone.now()).exclude(
@@ -102,6 +109,7 @@ def reservation_sync_member(membership) -> None:
         reservation_sync_booking(booking)
 
 
+@system_entry_point("the connection's own service, after its admin check; the demo seed")
 def reservation_sync_club(organization) -> None:
     """The connection was switched on or changed: bring every aircraft and every booking that
     has not ended to the wanted state."""
@@ -109,6 +117,7 @@ def reservation_sync_club(organization) -> None:
         reservation_sync_aircraft(aircraft)
 
 
+@system_entry_point("after commit: asks a worker to send a queue row")
 def kick(name: str) -> None:
     """Ask a worker to send now. If the broker is unreachable the sweep sends it later."""
     sync_id = ReservationSync.objects.filter(name=name).values_list("pk", flat=True).first()
@@ -116,6 +125,7 @@ def kick(name: str) -> None:
         enqueue_send(sync_id)
 
 
+@system_entry_point("after commit: asks a worker to send a queue row")
 def enqueue_send(sync_id: int) -> None:
     # The one place the sync reaches up to its Celery entry points. tasks.py imports the
     # services at module level (a task body calls a service); importing the task here at

@@ -29,6 +29,7 @@ from django.utils import timezone
 from clubs.audit import audit_record
 from clubs.models import Membership
 from clubs.policy import require_capability
+from core.entry_points import system_entry_point
 from core.errors import NotFound
 from integrations.wiflight.client import WiFlightError, client_for
 from integrations.wiflight.documents import wanted_reservation
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 State = ReservationSync.State
 
 
+@system_entry_point("pure: a worker's lease owner name")
 def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -49,6 +51,7 @@ def _due(now) -> Q:
             & (Q(lease_until__isnull=True) | Q(lease_until__lt=now)))
 
 
+@system_entry_point("workers: claim queue rows")
 def claim_due(*, owner: str, limit: int, ids: list[int] | None = None) -> list[ReservationSync]:
     now = timezone.now()
     lease = {"lease_owner": owner, "lease_until": now + timedelta(seconds=settings.WIFLIGHT_SYNC_LEASE_SECONDS)}
@@ -72,6 +75,7 @@ def claim_due(*, owner: str, limit: int, ids: list[int] | None = None) -> list[R
     return list(ReservationSync.objects.filter(pk__in=picked, lease_owner=owner).select_related("aircraft"))
 
 
+@system_entry_point("workers: send one claimed row")
 def sync_send(sync: ReservationSync, owner: str) -> str:
     """Send one claimed row outside any transaction; returns the state it ended in."""
     conn = WiFlightConnection.objects.get(organization_id=sync.organization_id)
@@ -118,6 +122,7 @@ def _record_success(sync, owner, version: int, *, deleted: bool, etag: str) -> s
     return State.SYNCED
 
 
+@system_entry_point("pure: the retry schedule")
 def backoff_seconds(attempts: int, retry_after: float | None = None) -> float:
     """Exponential backoff with full jitter, capped; never sooner than Retry-After asks."""
     ceiling = min(settings.WIFLIGHT_SYNC_BACKOFF_CAP, settings.WIFLIGHT_SYNC_BACKOFF_BASE * 2 ** min(attempts, 30))
@@ -152,6 +157,7 @@ def _record_failure(sync, owner, version: int, exc: WiFlightError, *, deleting: 
     return ended
 
 
+@system_entry_point("workers: the sweep")
 def drain(*, batch: int = 20, time_budget: float | None = None) -> int:
     """Send due rows until none is left or the time budget is spent; returns how many."""
     owner, sent, started = new_owner(), 0, time.monotonic()
@@ -175,6 +181,7 @@ def _renew_lease(sync: ReservationSync, owner: str) -> bool:
     return bool(ReservationSync.objects.filter(pk=sync.pk, lease_owner=owner).update(lease_until=until))
 
 
+@system_entry_point("workers: send one row")
 def sync_one(sync_id: int, *, max_sends: int = 5) -> str | None:
     """Send one row; again if it was changed while we sent it. Those edits' own kicks found
     the row leased and did nothing, so without this they would wait for the sweep."""
@@ -191,7 +198,7 @@ def sync_retry_now(*, actor: Membership, sync_id: int) -> bool:
     """"Retry now" from the queue page: a dead or waiting row becomes due at once and is
     kicked. False when there is nothing to retry (already synced)."""
     # Whoever sees the queue may retry it (docs/sync.md): admins and dispatchers.
-    require_capability(actor, "dispatch", "Only admins and dispatchers retry the Wi-Flight sync.")
+    require_capability(actor, "run_sync_queue", "Only admins and dispatchers retry the Wi-Flight sync.")
     if not ReservationSync.objects.filter(pk=sync_id, organization_id=actor.organization_id).exists():
         raise NotFound("sync_row_not_found", "No such reservation in this club's Wi-Flight queue.")
     now = timezone.now()

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from clubs.access import club_member
 from core.errors import NotFound, Refusal
+from core.form_errors import add_service_error
 from integrations.wiflight.connection_services import connection_for, connection_update
 from integrations.wiflight.forms import ConnectionForm
 from integrations.wiflight.selectors import queue_problems, queue_summary
@@ -23,7 +24,7 @@ def connection_settings(request):
                               changed_fields=set(form.changed_data) - {"password"},
                               password=form.cleaned_data.get("password", ""))
         except Refusal as refusal:
-            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            add_service_error(form, refusal)
         else:
             messages.success(request, "Wi-Flight settings saved.")
             return redirect("wiflight:settings", request.club.slug)
@@ -35,7 +36,7 @@ def connection_settings(request):
     }, status=400 if form.errors else 200)
 
 
-@club_member("dispatch")
+@club_member("run_sync_queue")
 def queue(request):
     return render(request, "wiflight/queue.html", {
         "summary": queue_summary(request.club), "rows": queue_problems(request.club),
@@ -43,7 +44,7 @@ def queue(request):
 
 
 @require_POST
-@club_member("dispatch")
+@club_member("run_sync_queue")
 def retry(request, pk: int):
     try:
         retried = sync_retry_now(actor=request.membership, sync_id=pk)

@@ -115,3 +115,20 @@ def test_the_service_refuses_another_aircraft_a_linked_flight_and_a_pilot(club, 
 def test_an_outsider_cannot_assign_our_flight(club, booking, stray, outsider):
     with pytest.raises(NotFound):
         flight_assign(actor=outsider, flight=stray, booking=booking)
+
+
+def test_the_list_costs_the_same_queries_for_one_flight_or_many(as_user, club, book, aircraft, pilot, dispatcher, stray):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(dispatcher)
+    book(aircraft, at(14, 10), at(14, 12), [(pilot, BookingCrew.Role.PIC)])
+    with CaptureQueriesContext(connection) as one:
+        client.get(unassigned(club))
+    for n, day in enumerate((15, 16, 17, 18)):
+        detect(club, f"91{n}", at(day, 9))
+        book(aircraft, at(day, 8), at(day, 10), [(pilot, BookingCrew.Role.PIC)])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(unassigned(club)).content.decode()
+    assert page.count('name="booking"') == 5  # each flight offers its own nearby booking
+    assert len(many.captured_queries) == len(one.captured_queries)

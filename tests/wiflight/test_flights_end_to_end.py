@@ -9,7 +9,7 @@ import requests
 from django.utils import timezone
 
 from flights.models import LogbookEntry
-from integrations.wiflight import services
+from integrations.wiflight import client as wiflight_client
 from flights.models import Flight, FlightTrack
 from integrations.wiflight.models import FlightNotification, ReconciliationRun, ReservationSync
 from integrations.wiflight.reconciliation import reconcile_club
@@ -79,7 +79,7 @@ def test_with_notifications_paused_reconciliation_finds_the_flight(wired, sim, b
                         duration=2400)
     sim.control("POST", "notifications/deliver")
     assert not Flight.objects.exists()
-    services._clients.clear()
+    wiflight_client._clients.clear()
     run = reconcile_club(connection_id=wired.pk)
     assert run.succeeded and run.flights_ingested == 1 and run.ingested_ids == [str(flown["id"])]
     flight = Flight.objects.get()
@@ -95,6 +95,6 @@ def test_with_notifications_paused_reconciliation_finds_the_flight(wired, sim, b
 
 def test_reconciliation_records_an_outage(wired, sim):
     sim.faults(unavailable=True)
-    services._clients.clear()
+    wiflight_client._clients.clear()
     run = reconcile_club(connection_id=wired.pk)
     assert run.finished_at and run.error.startswith("503")

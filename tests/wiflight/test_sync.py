@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dispatch.models import Booking
 from dispatch.services.bookings import BookingInput, booking_cancel, booking_update
-from integrations.wiflight import services
+from integrations.wiflight import sync_sending
 from integrations.wiflight.client import _clients as client_sessions
 from integrations.wiflight.models import ReservationSync, WiFlightConnection
 from integrations.wiflight.xml import parse_reservation_xml
@@ -63,7 +63,7 @@ def test_outage_keeps_the_change_and_the_sweep_delivers_it(connection, sim, book
     assert sync.state == "failed" and sync.last_error.startswith("503")
     sim.faults(clear=True)
     ReservationSync.objects.filter(pk=sync.pk).update(next_attempt_at=timezone.now())
-    assert services.drain(time_budget=5) == 1
+    assert sync_sending.drain(time_budget=5) == 1
     sync.refresh_from_db()
     assert sync.state == "synced" and _at_sim(sim, sync.name) is not None
 
@@ -93,10 +93,10 @@ def test_clubs_without_a_connection_queue_nothing(book, aircraft, pilot, transac
 
 def test_backoff_has_full_jitter_and_honours_retry_after(settings):
     settings.WIFLIGHT_SYNC_BACKOFF_BASE, settings.WIFLIGHT_SYNC_BACKOFF_CAP = 5, 600
-    samples = [services.backoff_seconds(3) for _ in range(200)]
+    samples = [sync_sending.backoff_seconds(3) for _ in range(200)]
     assert 0 <= min(samples) < 10 and max(samples) <= 40
-    assert all(services.backoff_seconds(30) <= 600 for _ in range(50))
-    assert services.backoff_seconds(0, retry_after=120) >= 120
+    assert all(sync_sending.backoff_seconds(30) <= 600 for _ in range(50))
+    assert sync_sending.backoff_seconds(0, retry_after=120) >= 120
 
 
 def test_password_is_encrypted_at_rest(connection):

@@ -18,7 +18,7 @@ from dispatch.services.dispatching import booking_check_in, booking_check_out
 from core.crypto import encrypt_text
 from portal.env import env_str
 from integrations.wiflight.models import WiFlightConnection, default_match_domain
-from integrations.wiflight.services import reservation_sync_club
+from integrations.wiflight.sync_marking import reservation_sync_club
 from clubs.models import Membership, Organization, User
 
 DEMO_PASSWORD = "flightline-demo"
