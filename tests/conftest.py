@@ -147,3 +147,17 @@ def as_user():
 
 def later(hours: float) -> timedelta:
     return timedelta(hours=hours)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """`make mutate` runs mutants in parallel processes: each gets its own test database."""
+    import os
+
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from django.conf import settings
+
+        for db in settings.DATABASES.values():
+            test = db.setdefault("TEST", {})
+            base = test.get("NAME") or f"test_{db['NAME']}"
+            test["NAME"] = f"{base}-{os.getpid()}"
