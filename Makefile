@@ -54,11 +54,12 @@ test-portal:
 test-sim:
 	$(BIN)/python -m pytest wiflight_sim/tests --ds=wiflight_sim.settings -p no:cacheprovider
 
-# The Wi-Flight simulator alone, on SIM_PORT.
+# The Wi-Flight simulator alone, on SIM_PORT with the demo's database and settings: after
+# stopping the one `make run` started (an outage), this brings Wi-Flight back.
 sim: install
-	$(BIN)/python -m wiflight_sim migrate --noinput -v 0
-	$(BIN)/python -m wiflight_sim seed_demo
-	$(BIN)/python -m wiflight_sim serve --host $(HOST) --port $(SIM_PORT)
+	$(DEMO_ENV) $(BIN)/python -m wiflight_sim migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/python -m wiflight_sim seed_demo
+	$(DEMO_ENV) $(BIN)/python -m wiflight_sim serve --host $(HOST) --port $(SIM_PORT)
 
 # Production-style serving: gunicorn, whitenoise for static files, DEBUG off.
 # Needs SECRET_KEY, ALLOWED_HOSTS and PUBLIC_BASE_URL in the environment (see README.md).

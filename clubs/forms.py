@@ -63,6 +63,12 @@ class ClubSettingsForm(forms.Form):
     wiflight_user_domain = forms.CharField(
         max_length=120, required=False, label="Wi-Flight user domain",
         help_text="Crew usernames at Wi-Flight default to username@this-domain.")
+    max_passengers = forms.IntegerField(
+        min_value=0, max_value=50, required=False, label="Passengers per booking",
+        help_text="How many passengers a pilot or instructor may add to a booking. Dispatchers may add more.")
+    passengers_block_bookings = forms.BooleanField(
+        required=False, label="Passenger seats block other bookings",
+        help_text="When ticked, a member listed as a passenger cannot be booked elsewhere at the same time.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

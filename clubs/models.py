@@ -49,6 +49,12 @@ class Organization(models.Model):
     # The domain that Wi-Flight crew usernames of this club end in (user@domain). The
     # Wi-Flight connection itself (credentials, queue) belongs to the sync issue.
     wiflight_user_domain = models.CharField(max_length=120, blank=True)
+    # Passengers: how many a pilot or instructor may list on a booking (dispatchers may seat
+    # more), and whether a passenger seat keeps the member from other bookings at that time.
+    max_passengers = models.PositiveSmallIntegerField(
+        default=3, help_text="Passengers a pilot or instructor may add to a booking (dispatchers may add more).")
+    passengers_block_bookings = models.BooleanField(
+        default=False, help_text="A member listed as a passenger cannot be booked elsewhere at the same time.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

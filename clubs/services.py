@@ -21,6 +21,7 @@ from clubs.events import member_payload
 from clubs.models import ROLE_FIELDS, Invitation, Membership, Organization, Role, User
 from core.entry_points import system_entry_point
 from core.errors import Conflict, Invalid, NotAllowed
+from core.text import require_plain_line
 
 
 def _hash_token(token: str) -> str:
@@ -74,6 +75,12 @@ class MemberDetails:
     instructor: Membership | None = None
 
 
+def _check_plain_text(details: MemberDetails) -> None:
+    require_plain_line(details.full_name, field="full_name", label="A name")
+    require_plain_line(details.email, field="email", label="An email address")
+    require_plain_line(details.wiflight_username, field="wiflight_username", label="A Wi-Flight username")
+
+
 def _apply_roles(membership: Membership, roles: frozenset[str]) -> None:
     unknown = roles - set(Role.values)
     if unknown:
@@ -92,6 +99,7 @@ def member_invite(*, actor: Membership, details: MemberDetails) -> tuple[Members
     """
     policy.require_member_manager(actor)
     organization = actor.organization
+    _check_plain_text(details)
     _check_instructor(actor, details.instructor)
     email = details.email.strip().lower()
     with transaction.atomic():
@@ -190,6 +198,7 @@ def member_update(*, membership: Membership, actor: Membership, details: MemberD
     the person: a club admin may set them only while the account belongs to this club alone
     (otherwise one club's admin could redirect another club member's password resets)."""
     policy.require_member_manager(actor, membership)
+    _check_plain_text(details)
     _check_instructor(actor, details.instructor)
     with transaction.atomic():
         _lock_club(membership.organization_id)
@@ -257,19 +266,32 @@ def member_set_active(*, membership: Membership, actor: Membership, active: bool
     return membership
 
 
-def organization_update(*, actor: Membership, name: str, timezone_name: str,
-                        wiflight_user_domain: str) -> Organization:
+MAX_PASSENGERS_LIMIT = 50
+
+
+def organization_update(*, actor: Membership, name: str, timezone_name: str, wiflight_user_domain: str,
+                        max_passengers: int | None = None,
+                        passengers_block_bookings: bool | None = None) -> Organization:
+    """The club's settings. The passenger rules are left as they are when not given."""
     policy.require_capability(actor, "manage_club", "Only club admins change the club's settings.")
     organization = actor.organization
+    require_plain_line(name, field="name", label="The club's name")
+    require_plain_line(wiflight_user_domain, field="wiflight_user_domain", label="The Wi-Flight user domain")
+    if max_passengers is not None and not 0 <= max_passengers <= MAX_PASSENGERS_LIMIT:
+        raise Invalid("max_passengers_out_of_range", f"Give a number of passengers from 0 to {MAX_PASSENGERS_LIMIT}.",
+                      field="max_passengers")
+    fields = ("name", "timezone", "wiflight_user_domain", "max_passengers", "passengers_block_bookings")
     with transaction.atomic():
-        before = {"name": organization.name, "timezone": organization.timezone,
-                  "wiflight_user_domain": organization.wiflight_user_domain}
+        before = {f: getattr(organization, f) for f in fields}
         organization.name, organization.timezone = name.strip(), timezone_name
         organization.wiflight_user_domain = wiflight_user_domain.strip().lower().lstrip("@")
+        if max_passengers is not None:
+            organization.max_passengers = max_passengers
+        if passengers_block_bookings is not None:
+            organization.passengers_block_bookings = passengers_block_bookings
         organization.full_clean(exclude=["slug"])
         organization.save()
-        after = {"name": organization.name, "timezone": organization.timezone,
-                 "wiflight_user_domain": organization.wiflight_user_domain}
+        after = {f: getattr(organization, f) for f in fields}
         changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
         if changed:
             audit_record(organization=organization, actor=actor.user, action="club.updated", target=organization,

@@ -142,8 +142,20 @@ def require_status_setter(actor: Membership, aircraft: Aircraft) -> None:
         raise NotAllowed("not_allowed", "Only maintenance, dispatchers and admins change an aircraft's status.")
 
 
-def check_may_book(actor: Membership, crew: CrewList) -> None:
-    """The actor may make a booking with this crew (the crew's own rules are rules.check_crew)."""
+def check_passenger_limit(actor: Membership, crew: CrewList, seated: set[int]) -> None:
+    """A pilot or instructor adds passengers only up to the club's limit. `seated`: the
+    passengers the booking already had (a dispatcher may have seated more; keeping them is
+    not adding)."""
+    passengers = {m.pk for m, role in crew if role == BookingCrew.Role.PASSENGER}
+    limit = actor.organization.max_passengers
+    if len(passengers) > limit and passengers - seated:
+        raise NotAllowed("too_many_passengers", f"You can list at most {limit} passenger{'s' if limit != 1 else ''}; "
+                         "ask a dispatcher to seat more.", field="crew")
+
+
+def check_may_book(actor: Membership, crew: CrewList, seated: set[int] = frozenset()) -> None:
+    """The actor may make a booking with this crew (the crew's own rules are rules.check_crew).
+    `seated`: the passengers the booking being changed already has."""
     require_active(actor)
     if any(m.organization_id != actor.organization_id for m, _ in crew):
         raise NotFound("unknown_member", "Unknown crew member.", field="crew")
@@ -151,6 +163,7 @@ def check_may_book(actor: Membership, crew: CrewList) -> None:
         return
     if not can(actor, "book"):
         raise NotAllowed("role_cannot_book", "Your role does not allow booking aircraft.")
+    check_passenger_limit(actor, crew, seated)
     flying = [(m, role) for m, role in crew if role != BookingCrew.Role.PASSENGER]
     students = set(actor.students.values_list("pk", flat=True)) if actor.is_instructor else set()
     teaches_one = any(m.pk in students for m, _ in flying)

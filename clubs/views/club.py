@@ -12,12 +12,14 @@ from clubs.services import organization_update
 def club_settings(request):
     club = request.club
     form = ClubSettingsForm(request.POST or None, initial={
-        "name": club.name, "timezone": club.timezone, "wiflight_user_domain": club.wiflight_user_domain})
+        "name": club.name, "timezone": club.timezone, "wiflight_user_domain": club.wiflight_user_domain,
+        "max_passengers": club.max_passengers, "passengers_block_bookings": club.passengers_block_bookings})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             organization_update(actor=request.membership, name=d["name"], timezone_name=d["timezone"],
-                                wiflight_user_domain=d["wiflight_user_domain"])
+                                wiflight_user_domain=d["wiflight_user_domain"], max_passengers=d["max_passengers"],
+                                passengers_block_bookings=d["passengers_block_bookings"])
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

@@ -36,10 +36,12 @@ def _lock_crew(crew) -> None:
     list(Membership.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
-def _check_input(actor: Membership, data: BookingInput) -> None:
+def _check_input(actor: Membership, data: BookingInput, booking: Booking | None = None) -> None:
     """Everything that needs no lock: whose objects, who may, what was asked."""
     policy.require_aircraft_in_club(actor, data.aircraft)
-    policy.check_may_book(actor, data.crew)
+    seated = set() if booking is None else set(
+        booking.crew.filter(role=BookingCrew.Role.PASSENGER).values_list("membership_id", flat=True))
+    policy.check_may_book(actor, data.crew, seated)
     if data.purpose not in Booking.Purpose.values:
         raise Invalid("purpose_unknown", "Unknown purpose.", field="purpose")
     rules.check_period(data.start, data.end)
@@ -47,7 +49,8 @@ def _check_input(actor: Membership, data: BookingInput) -> None:
 
 def _validate(data: BookingInput, exclude: Booking | None) -> None:
     _lock_crew(data.crew)
-    rules.check_crew(data.crew, data.start, data.end, exclude)
+    rules.check_crew(data.crew, data.start, data.end, exclude,
+                     passengers_block=data.aircraft.organization.passengers_block_bookings)
     rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
 
 
@@ -87,7 +90,7 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
     policy.require_booking_change(actor, booking)
     if booking.status not in (Booking.Status.BOOKED, Booking.Status.DISPATCHED):
         raise Conflict("booking_state", f"A {booking.get_status_display().lower()} booking cannot be changed.")
-    _check_input(actor, data)
+    _check_input(actor, data, booking)
     if booking.status == Booking.Status.DISPATCHED and data.aircraft.pk != booking.aircraft_id:
         raise Conflict("booking_state", "The aircraft of a dispatched booking cannot be changed; check it in first.",
                        field="aircraft")

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from clubs.changes import change_record
 from clubs.models import Membership
 from core.errors import Conflict, Invalid
+from core.text import require_plain_line
 from dispatch import policy
 from dispatch.models import Aircraft
 from dispatch.models.fleet import REGISTRATION_KEY, normalize_registration, registration_key
@@ -25,6 +26,10 @@ class AircraftInput:
 
 
 def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
+    # The registration is the tail sent to Wi-Flight; the type and base are shown everywhere.
+    require_plain_line(data.registration, field="registration", label="A registration")
+    require_plain_line(data.aircraft_type, field="aircraft_type", label="An aircraft type")
+    require_plain_line(data.home_base, field="home_base", label="A home base")
     aircraft.registration = normalize_registration(data.registration)
     if not registration_key(aircraft.registration):
         raise Invalid("registration_required", "Give the registration.", field="registration")

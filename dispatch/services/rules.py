@@ -89,7 +89,11 @@ def check_crew_role(membership: Membership, role: str) -> None:
         raise Invalid("not_a_student", f"{name} has no instructor and cannot fly as a student.", field="student")
 
 
-def check_crew(crew: CrewList, start: datetime, end: datetime, exclude: Booking | None = None) -> None:
+def check_crew(crew: CrewList, start: datetime, end: datetime, exclude: Booking | None = None, *,
+               passengers_block: bool = False) -> None:
+    """The crew's own rules: roles, active members, one PIC, nobody in two places at once.
+    A passenger seat counts as a place only when the club says so (`passengers_block`):
+    otherwise one pilot listing the whole club as passengers would make everyone unbookable."""
     if not crew:
         raise Invalid("crew_required", "A booking needs at least one crew member.", field="crew")
     seen: set[int] = set()
@@ -102,11 +106,14 @@ def check_crew(crew: CrewList, start: datetime, end: datetime, exclude: Booking 
             raise member_inactive(membership)
     if sum(1 for _, role in crew if role == BookingCrew.Role.PIC) > 1:
         raise Invalid("one_pic", "A booking has one pilot in command.", field="pic")
+    checked = {m.pk for m, role in crew if passengers_block or role != BookingCrew.Role.PASSENGER}
     busy = (
-        BookingCrew.objects.filter(membership_id__in=seen, booking__start__lt=end, booking__end__gt=start)
+        BookingCrew.objects.filter(membership_id__in=checked, booking__start__lt=end, booking__end__gt=start)
         .exclude(booking__status=Booking.Status.CANCELLED)
         .select_related("booking__aircraft", "membership__user", "membership__organization")
     )
+    if not passengers_block:
+        busy = busy.exclude(role=BookingCrew.Role.PASSENGER)
     if exclude is not None:
         busy = busy.exclude(booking=exclude)
     clash = busy.order_by("booking__start").first()

@@ -13,6 +13,7 @@ from clubs.policy import require_capability, require_same_club
 from core.crypto import encrypt_text
 from core.entry_points import system_entry_point
 from core.errors import Invalid
+from core.text import require_plain_line
 from integrations.wiflight.models import WiFlightConnection, default_match_domain
 from integrations.wiflight.notify_auth import new_notify_secret
 from integrations.wiflight.sync_marking import reservation_sync_club
@@ -36,6 +37,9 @@ def connection_for(organization) -> WiFlightConnection:
 
 
 def _check_connection(connection: WiFlightConnection, password: str) -> None:
+    for field in ("base_url", "username", "name_domain", "match_domain", "notify_profile", "maintenance_domain"):
+        require_plain_line(getattr(connection, field) or "", field=field,
+                           label=WiFlightConnection._meta.get_field(field).verbose_name.capitalize())
     # Compared with what is stored, not with what the caller says changed.
     stored = WiFlightConnection.objects.filter(pk=connection.pk).values_list("base_url", "username").first()
     # The fleet administrator's password travels to this address: only over TLS, except

@@ -22,8 +22,10 @@ def identity_urls(user) -> tuple[str, ...]:
 
 
 def crew_user(slot: BookingCrew) -> CrewUser | None:
+    """The crew member as Wi-Flight lists them, or None: a deactivated member stays on the
+    booking (it is history) but leaves the reservation, and so loses Wi-Flight's view of it."""
     membership = slot.membership
-    if not membership.wiflight_username:
+    if not membership.is_active or not membership.wiflight_username:
         return None
     user = membership.user
     return CrewUser(name=membership.wiflight_username, fullname=user.display_name, email=user.email,

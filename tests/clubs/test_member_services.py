@@ -72,3 +72,40 @@ def test_dispatcher_cannot_change_club_settings_service(dispatcher, club):
         organization_update(actor=dispatcher, name="Hijacked", timezone_name="UTC", wiflight_user_domain="")
     club.refresh_from_db()
     assert club.name == "Test Aero Club"
+
+
+# --- control characters (issue 10): a name Wi-Flight's XML cannot carry is refused at the door --
+
+@pytest.mark.parametrize("field,value", [
+    ("full_name", "Vert\x0bical Tab"),
+    ("full_name", "Bell\x07"),
+    ("full_name", "Null\x00"),
+    ("wiflight_username", "pi\x1blot@tac.example.com"),
+])
+def test_member_services_refuse_control_characters(admin, pilot, field, value):
+    from core.errors import Invalid
+
+    before = (pilot.user.full_name, pilot.wiflight_username)
+    with pytest.raises(Invalid) as exc:
+        member_update(membership=pilot, actor=admin, details=_details(
+            email=pilot.user.email, roles=frozenset(pilot.roles), **{field: value}))
+    assert (exc.value.code, exc.value.field) == ("control_characters", field)
+    pilot.refresh_from_db()
+    pilot.user.refresh_from_db()
+    assert (pilot.user.full_name, pilot.wiflight_username) == before
+    with pytest.raises(Invalid):
+        member_invite(actor=admin, details=_details(email="fresh@example.com", **{field: value}))
+    assert not Membership.objects.filter(user__email="fresh@example.com").exists()
+
+
+def test_member_form_refuses_a_vertical_tab_in_the_name(admin, pilot, club):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    response = client_for(admin).post(reverse("member_edit", args=[club.slug, pilot.pk]), {
+        "full_name": "Vert\x0bical", "email": pilot.user.email, "roles": ["pilot"], "wiflight_username": ""})
+    assert response.status_code == 400
+    assert "cannot contain control characters" in response.content.decode()
+    pilot.user.refresh_from_db()
+    assert pilot.user.full_name != "Vert\x0bical"

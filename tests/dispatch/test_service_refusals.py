@@ -120,3 +120,17 @@ def test_creating_a_booking_confers_nothing_once_off_its_crew(book, aircraft, pi
     with pytest.raises(NotFound):
         booking_cancel(actor=pilot, booking=Booking.objects.get(pk=mine.pk))
     assert Booking.objects.get(pk=mine.pk).status == Booking.Status.BOOKED
+
+
+def test_a_registration_with_a_control_character_is_refused(admin, aircraft):
+    from core.errors import Invalid
+
+    with pytest.raises(Invalid) as exc:
+        aircraft_create(actor=admin, data=AircraftInput(registration="F-G\x0bHIJ", aircraft_type="DR400"))
+    assert (exc.value.code, exc.value.field) == ("control_characters", "registration")
+    with pytest.raises(Invalid):
+        aircraft_update(actor=admin, aircraft=aircraft, data=AircraftInput(
+            registration=aircraft.registration, aircraft_type="Robin\x1b"))
+    aircraft.refresh_from_db()
+    assert aircraft.aircraft_type != "Robin\x1b"
+    assert not Aircraft.objects.filter(registration__contains="\x0b").exists()

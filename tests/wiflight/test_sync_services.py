@@ -222,3 +222,16 @@ def test_sync_retry_now_refuses_a_member_who_does_not_dispatch(club, booking, pi
 
 def test_retrying_a_row_that_does_not_exist_is_404(dispatcher, club):
     assert client_for(dispatcher).post(reverse("wiflight:retry", args=[club.slug, 999999])).status_code == 404
+
+
+def test_deactivating_a_member_takes_them_off_every_future_reservation_at_once(
+        connection, sim, book, aircraft, pilot, pilot2, admin):
+    from clubs.services import member_set_active
+
+    booking = book(aircraft, *_future(), [(pilot, "pic"), (pilot2, "passenger")])
+    row = ReservationSync.objects.get(booking=booking)
+    assert sorted(u.name for u in _at_sim(sim, row.name).crew) == [f"pilot2@{NAME_DOMAIN}", f"pilot@{NAME_DOMAIN}"]
+    member_set_active(membership=pilot2, actor=admin, active=False)
+    row.refresh_from_db()
+    assert (row.state, row.wanted_version, row.synced_version) == ("synced", 2, 2)
+    assert [u.name for u in _at_sim(sim, row.name).crew] == [f"pilot@{NAME_DOMAIN}"]
