@@ -20,7 +20,8 @@ install: $(VENV)/.installed
 DEMO_ENV := DEBUG=true PUBLIC_BASE_URL=http://$(HOST):$(PORTAL_PORT) WIFLIGHT_DEMO_URL=http://$(HOST):$(SIM_PORT) \
 	WIFLIGHT_SIM_BASE_URL=http://$(HOST):$(SIM_PORT) \
 	WIFLIGHT_SIM_DEMO_NOTIFY_URL=http://$(HOST):$(PORTAL_PORT)/wiflight/notify/demo/ \
-	OPENID_TRUSTED_REALMS=https://www.wi-flight.net/,http://$(HOST):$(SIM_PORT)/
+	OPENID_TRUSTED_REALMS=https://www.wi-flight.net/,http://$(HOST):$(SIM_PORT)/ \
+	OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8
 
 run: install
 	$(DEMO_ENV) $(BIN)/python manage.py check_history
@@ -73,12 +74,14 @@ check-deploy: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Benchmarks print tables (ratios against a baseline measured in the same run). board.py and
-# sync.py use PostgreSQL and Redis (DATABASE_URL / CELERY_BROKER_URL, or their own defaults).
+# sync.py use PostgreSQL and Redis (DATABASE_URL / CELERY_BROKER_URL, or their own defaults);
+# api.py uses a fresh PostgreSQL database when DATABASE_URL names one, else SQLite.
 bench: install
 	$(BIN)/python bench/sim.py
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/board.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/api.py
 
 bench-sim: install
 	$(BIN)/python bench/sim.py

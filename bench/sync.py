@@ -39,6 +39,7 @@ WORKER_ENV = {
     "DEBUG": "true", "SECRET_KEY": "bench-sync-secret-key", "CELERY_TASK_ALWAYS_EAGER": "false",
     "WIFLIGHT_SYNC_SWEEP_SECONDS": "2", "WIFLIGHT_SYNC_BACKOFF_BASE": "1", "WIFLIGHT_SYNC_BACKOFF_CAP": "5",
     "DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "WARNING",
+    "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.0/8",  # the simulator runs on loopback (core/outbound.py)
 }
 os.environ.update(WORKER_ENV)
 if not DATABASE_URL.startswith(("postgres://", "postgresql://")) or not BROKER_URL.startswith("redis://"):

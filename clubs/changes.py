@@ -43,6 +43,7 @@ EVENTS: dict[str, str] = {
     "flight.assigned": "A flight without a booking was linked to one.",
     "flight_log.created": "Flight log entries were created for a flight or a checked-in booking.",
     "flight_log.updated": "A flight log entry was completed or changed.",
+    "flight_log.deleted": "A flight log entry recorded by hand or by an external logbook was deleted.",
 }
 
 

@@ -19,7 +19,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, club, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instructor"].queryset = Membership.objects.filter(
+        self.fields["instructor"].queryset = Membership.objects.people().filter(
             organization=club, is_instructor=True, is_active=True).select_related("user")
         self.fields["instructor"].label_from_instance = lambda m: m.user.display_name
 

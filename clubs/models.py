@@ -21,6 +21,9 @@ class User(AbstractUser):
     # Set when the account was switched off because its last club membership was deactivated:
     # reactivating a membership may switch it back on; an account the operator disabled stays off.
     disabled_by_clubs = models.BooleanField(default=False)
+    # Not a person: the account an API key acts as (api.keys). It cannot sign in (no usable
+    # password), is never listed among members and never flies.
+    is_service_account = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -40,6 +43,12 @@ class User(AbstractUser):
         return self.full_name or self.get_full_name() or self.username
 
 
+class Plan(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    ORGANIZATION = "organization", "Organization"
+    ENTERPRISE = "enterprise", "Enterprise"
+
+
 class Organization(models.Model):
     """A flying club or flight school. Everything a member sees is scoped to one."""
 
@@ -55,6 +64,11 @@ class Organization(models.Model):
         default=3, help_text="Passengers a pilot or instructor may add to a booking (dispatchers may add more).")
     passengers_block_bookings = models.BooleanField(
         default=False, help_text="A member listed as a passenger cannot be booked elsewhere at the same time.")
+    # Set by the site admin (Django admin), not by the club: the API's hourly request limit
+    # follows the plan (settings.API_RATE_LIMITS); an enterprise club's is its own number.
+    plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.STANDARD)
+    api_requests_per_hour = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Enterprise plan only: the API requests allowed per hour.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,9 +88,16 @@ class Role(models.TextChoices):
     INSTRUCTOR = "instructor", "Instructor"
     PILOT = "pilot", "Pilot"
     MAINTENANCE = "maintenance", "Maintenance"
+    VIEWER = "viewer", "Viewer"
 
 
 ROLE_FIELDS = {role: f"is_{role.value}" for role in Role}
+
+
+class MembershipQuerySet(models.QuerySet):
+    def people(self):
+        """Members who are persons: not the accounts API keys act as."""
+        return self.filter(user__is_service_account=False)
 
 
 class Membership(models.Model):
@@ -93,6 +114,9 @@ class Membership(models.Model):
     is_instructor = models.BooleanField(default=False)
     is_pilot = models.BooleanField(default=True)
     is_maintenance = models.BooleanField(default=False)
+    # Sees the club's bookings, flights and members and changes nothing: a treasurer, a
+    # board member, a read-only API key.
+    is_viewer = models.BooleanField(default=False)
     # A student's instructor: instructors book for their students and see their flights.
     instructor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="students"
@@ -100,6 +124,8 @@ class Membership(models.Model):
     wiflight_username = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__full_name", "user__username"]

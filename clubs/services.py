@@ -46,7 +46,8 @@ def _lock_club(organization_id: int) -> None:
 def _guard_last_admin(membership: Membership, *, keeps_admin: bool) -> None:
     if keeps_admin or not (membership.is_admin and membership.is_active):
         return
-    others = Membership.objects.filter(
+    # An API key's account holds the admin role but is no one to hand the club to.
+    others = Membership.objects.people().filter(
         organization=membership.organization, is_admin=True, is_active=True
     ).exclude(pk=membership.pk)
     if not others.exists():

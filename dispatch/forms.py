@@ -60,7 +60,7 @@ class BookingForm(forms.Form):
         # A crew member deactivated since stays on the form, so saving never drops them
         # silently: the service refuses (member_inactive) and the dispatcher removes them.
         on_crew = Q(pk__in=booking.crew.values("membership_id")) if booking is not None else Q(pk__in=[])
-        members = Membership.objects.filter(Q(is_active=True) | on_crew, organization=club).select_related("user")
+        members = Membership.objects.people().filter(Q(is_active=True) | on_crew, organization=club).select_related("user")
         self.fields["pic"].queryset = members.filter(Q(is_pilot=True) | Q(is_instructor=True) | on_crew)
         self.fields["instructor"].queryset = members.filter(Q(is_instructor=True) | on_crew)
         self.fields["student"].queryset = members.filter(Q(instructor__isnull=False) | on_crew)

@@ -1,5 +1,6 @@
 """KML export of a stored flight track."""
 
+from django.utils.text import slugify
 from lxml import etree
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -17,3 +18,9 @@ def build_kml(*, name: str, points: list[list[float]]) -> bytes:
     etree.SubElement(line, f"{{{KML_NS}}}coordinates").text = " ".join(
         f"{p[2]:.6f},{p[1]:.6f},{p[3]:.1f}" for p in points)
     return etree.tostring(kml, xml_declaration=True, encoding="UTF-8")
+
+
+def kml_filename(flight) -> str:
+    """A download name safe in any header: ids are checked at ingest, but a flight stored
+    before that (or from another source) may hold anything, CR/LF and quotes included."""
+    return f"flight-{slugify(flight.wiflight_id) or flight.pk}.kml"

@@ -100,12 +100,12 @@ def require_may_assign_flight(actor: Membership, flight: Flight) -> None:
 # --- flight-log entries ------------------------------------------------------------------------
 
 def entry_visibility(actor: Membership) -> Relation:
-    """The owner, the owner's instructor, and the club's admins (who bill them)."""
+    """The owner, the owner's instructor, and the club's admins (who bill them) and viewers."""
     if actor is None or not actor.is_active:
         return NOTHING
     own = Relation(Q(membership=actor), lambda e: e.membership_id == actor.pk)
     students = Relation(Q(membership__instructor=actor), lambda e: e.membership.instructor_id == actor.pk)
-    if can(actor, "manage_flight_log"):
+    if can(actor, "see_all_flight_log"):
         return EVERYTHING
     return own | when(actor.is_instructor, students)
 

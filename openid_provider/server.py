@@ -6,6 +6,7 @@ import time
 from openid.association import Association, encrypted_negotiator, getSecretSize
 from openid.server.server import Server, Signatory
 
+from openid_provider.associate_requests import ProviderDecoder
 from openid_provider.public_urls import endpoint_url
 from openid_provider.store import DjangoOpenIDStore
 
@@ -27,7 +28,8 @@ class PlainHandleSignatory(Signatory):
 
 def provider_server() -> Server:
     op_endpoint = endpoint_url()
-    server = Server(DjangoOpenIDStore(), op_endpoint, signatoryClass=PlainHandleSignatory)
+    server = Server(DjangoOpenIDStore(), op_endpoint, signatoryClass=PlainHandleSignatory,
+                    decoderClass=ProviderDecoder)
     if not op_endpoint.startswith("https://"):
         # Without TLS a "no-encryption" association would send the MAC secret in clear text.
         server.negotiator = encrypted_negotiator.copy()

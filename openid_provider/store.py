@@ -2,10 +2,13 @@
 
 The SQL store shipped with the library opens and commits its own transactions, which fights
 Django's transaction handling (and the test suite's): these few methods use the ORM instead.
+Associations are capped at OPENID_MAX_ASSOCIATIONS rows, so that no flood of `associate`
+requests can grow the table without bound.
 """
 
 import time
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from openid.association import Association as LibraryAssociation
@@ -20,6 +23,22 @@ def _to_library(row: Association) -> LibraryAssociation:
     return LibraryAssociation(row.handle, bytes(row.secret), row.issued, row.lifetime, row.assoc_type)
 
 
+def _keep_at_most(cap: int) -> None:
+    """Past the cap the expired associations go first, then the oldest.
+
+    Pruning a live one costs its relying party nothing but a round trip: python3-openid's server
+    answers a request naming an unknown handle with a private association and
+    `invalidate_handle`, and the relying party verifies with check_authentication. Concurrent
+    writers may overshoot the cap by one row each until the next store."""
+    if Association.objects.count() <= cap:
+        return
+    Association.objects.filter(issued__lte=int(time.time()) - F("lifetime")).delete()
+    excess = Association.objects.count() - cap
+    if excess > 0:
+        oldest = Association.objects.order_by("issued", "pk").values("pk")[:excess]
+        Association.objects.filter(pk__in=oldest).delete()
+
+
 class DjangoOpenIDStore(OpenIDStore):
     def storeAssociation(self, server_url, association):
         Association.objects.update_or_create(
@@ -32,6 +51,7 @@ class DjangoOpenIDStore(OpenIDStore):
                 "assoc_type": association.assoc_type,
             },
         )
+        _keep_at_most(settings.OPENID_MAX_ASSOCIATIONS)
 
     def getAssociation(self, server_url, handle=None):
         rows = Association.objects.filter(server_url=server_url)

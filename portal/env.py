@@ -5,6 +5,7 @@ error at start-up, never a silent default: `DEBUG=ture` must not quietly mean "o
 A secret may also come from a file named by `<NAME>_FILE` (Docker and systemd credentials).
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -54,3 +55,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of CIDR networks ("127.0.0.0/8,::1/128"), normalized. A network
+    with host bits set ("127.0.0.1/8") is an error: it says something other than it means."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item)))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a network like 10.0.0.0/8 ({exc})") from exc
+    return networks

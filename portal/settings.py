@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FLIGHTLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -42,7 +42,13 @@ INSTALLED_APPS = [
     "dispatch",
     "flights",
     "integrations.wiflight",
+    "integrations.webhooks",
     "openid_provider",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -122,10 +128,20 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,5/5m/key",  # the key is the account, however named (clubs/sign_in.py)
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# The "/ip" limits need the client's address: behind N proxies of ours it is the Nth entry from
+# the right of X-Forwarded-For (entries left of it are the client's own say). 0 trusts no
+# header and uses the connection's address, which behind a proxy is the proxy's, for everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Sign-up is closed: a reset for an unknown address mails nothing (allauth would send its
+# stranger a "sign up here" link to a page that refuses them).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# The Django admin signs in through the site's sign-in and its limits (portal/urls.py); in
+# production it is not mounted at all unless asked for.
+DJANGO_ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", DEBUG)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
 
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
@@ -150,6 +166,12 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("TRUST_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Outbound requests (core/outbound.py: Wi-Flight, webhooks) -------------------------------
+# Private, loopback, link-local, reserved and multicast addresses are refused after DNS
+# resolution, except in these networks (CIDRs, comma-separated). Empty in production; the
+# demo and the tests allow loopback ("127.0.0.0/8"), where the simulator runs.
+OUTBOUND_ALLOWED_NETWORKS = env_networks("OUTBOUND_ALLOWED_NETWORKS", [])
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -226,6 +248,12 @@ OPENID_TRUSTED_REALMS = env_list(
 )
 # When true, any other realm gets an error page instead of a consent page.
 OPENID_BLOCK_UNTRUSTED_REALMS = env_bool("OPENID_BLOCK_UNTRUSTED_REALMS", False)
+# Associations (shared MAC secrets) a client address may request per hour, and at most how many
+# the database keeps; past the cap the expired, then the oldest, are pruned. See docs/openid.md.
+OPENID_ASSOCIATIONS_PER_ADDRESS = env_int("OPENID_ASSOCIATIONS_PER_ADDRESS", 10)
+OPENID_MAX_ASSOCIATIONS = env_int("OPENID_MAX_ASSOCIATIONS", 2000)
+if OPENID_ASSOCIATIONS_PER_ADDRESS < 0 or OPENID_MAX_ASSOCIATIONS < 1:
+    raise ImproperlyConfigured("OPENID_ASSOCIATIONS_PER_ADDRESS must be >= 0 and OPENID_MAX_ASSOCIATIONS >= 1.")
 # Wi-Flight's flight playback path (not published; see docs/openid.md).
 WIFLIGHT_PLAYBACK_PATH = env_str("WIFLIGHT_PLAYBACK_PATH", "/flightview/{flight_id}")
 CELERY_BEAT_SCHEDULE["openid-cleanup"] = {
@@ -264,4 +292,87 @@ CELERY_BEAT_SCHEDULE["wiflight-reconcile"] = {
 CELERY_BEAT_SCHEDULE["wiflight-notification-sweep"] = {
     "task": "integrations.wiflight.tasks.sweep_notifications",
     "schedule": float(env_int("WIFLIGHT_NOTIFICATION_SWEEP_SECONDS", 60)),
+}
+
+
+# --- Webhooks (integrations/webhooks) ---------------------------------------------------------
+# docs/webhooks.md. Sent through core/outbound.py; a receiver must answer within the timeouts.
+WEBHOOK_CONNECT_TIMEOUT = float(env_int("WEBHOOK_CONNECT_TIMEOUT", 5))
+WEBHOOK_READ_TIMEOUT = float(env_int("WEBHOOK_READ_TIMEOUT", 15))
+# Longer than one send at both timeouts: a lease that runs out mid-send means a second copy.
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60)
+WEBHOOK_BACKOFF_BASE = float(env_int("WEBHOOK_BACKOFF_BASE", 10))
+WEBHOOK_BACKOFF_CAP = float(env_int("WEBHOOK_BACKOFF_CAP", 2 * 3600))
+WEBHOOK_GIVE_UP_SECONDS = env_int("WEBHOOK_GIVE_UP_SECONDS", 3 * 24 * 3600)
+WEBHOOK_DRAIN_SECONDS = float(env_int("WEBHOOK_DRAIN_SECONDS", 50))
+# How long the previous signing secret keeps signing beside the new one after a rotation.
+WEBHOOK_SECRET_ROTATION_HOURS = env_int("WEBHOOK_SECRET_ROTATION_HOURS", 24)
+if WEBHOOK_LEASE_SECONDS <= WEBHOOK_CONNECT_TIMEOUT + WEBHOOK_READ_TIMEOUT:
+    raise ImproperlyConfigured("WEBHOOK_LEASE_SECONDS must be longer than the connect and read timeouts together.")
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
+    "task": "integrations.webhooks.tasks.drain_webhooks",
+    "schedule": float(env_int("WEBHOOK_SWEEP_SECONDS", 10)),
+}
+# Delivered and dead messages are kept this long for the delivery log, then pruned hourly.
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
+CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "integrations.webhooks.tasks.prune_webhook_log", "schedule": 3600.0}
+
+
+# --- Public REST API (api/) ----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerAuthentication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Flightline API",
+    "DESCRIPTION": "Organizations, members, aircraft, bookings, flights and flight logs of a flying club, in the "
+                   "PilotFlows conventions: `{\"data\": {\"id\", \"type\", \"attributes\"}}` envelopes, "
+                   "`Authorization: Bearer <key>`, hourly rate limits with X-RateLimit headers. See README.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"BookingStatusEnum": "dispatch.models.Booking.Status",
+                            "AircraftStatusEnum": "dispatch.models.Aircraft.Status",
+                            "AircraftKindEnum": "dispatch.models.Aircraft.Kind"},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "api.schema.add_errors_and_rate_headers"],
+}
+# Requests per hour per organization plan (an enterprise club's own number is set on the
+# organization by the site admin). Tests switch the limit off where it is not the subject.
+API_RATE_LIMITS = {
+    "standard": env_int("API_RATE_LIMIT_STANDARD", 1000),
+    "organization": env_int("API_RATE_LIMIT_ORGANIZATION", 5000),
+}
+API_RATE_LIMITS_ENABLED = env_bool("API_RATE_LIMITS_ENABLED", True)
+
+# OAuth 2.0 for applications acting as a member (django-oauth-toolkit): authorization code
+# with PKCE (S256 only), exact redirect URIs, refresh tokens rotated with reuse protection,
+# tokens stored hashed. Every RFC 9700 (OAuth security best practice) gate is on.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "api.OAuthApplication"
+OAUTH2_PROVIDER = {
+    "SCOPES": {"read": "See the club's bookings, flights, flight log and members as you may",
+               "write": "Book, cancel and record flights as you may"},
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_ACCESS_TOKEN_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    **{f"COMPLIANT_BCP_RFC9700_{gate}": True for gate in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
+        "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
 }

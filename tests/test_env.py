@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_int, env_list, env_networks, env_str
 
 
 @pytest.mark.parametrize("raw,expected", [("1", True), ("true", True), ("On", True), ("0", False), ("no", False)])
@@ -43,3 +43,15 @@ def test_unreadable_secret_file_is_an_error(monkeypatch, tmp_path):
 def test_env_list_splits_and_trims(monkeypatch):
     monkeypatch.setenv("HOSTS", " a.example , b.example,,")
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_env_networks_reads_cidrs(monkeypatch):
+    monkeypatch.setenv("NETS", "127.0.0.0/8, ::1/128,10.1.2.3")
+    assert env_networks("NETS", []) == ["127.0.0.0/8", "::1/128", "10.1.2.3/32"]
+
+
+@pytest.mark.parametrize("raw", ["127.0.0.1/8", "localhost", "10.0.0.0/33"])
+def test_env_networks_refuses_what_is_not_a_network(monkeypatch, raw):
+    monkeypatch.setenv("NETS", raw)
+    with pytest.raises(ImproperlyConfigured, match="NETS"):
+        env_networks("NETS", [])

@@ -81,6 +81,18 @@ def test_kml_is_generated_from_the_stored_track(as_user, club, flight, pilot):
     assert len(coords) == 61 and coords[0] == "2.100000,48.750000,100.0"
 
 
+@pytest.mark.parametrize("legacy_id,filename", [("12\r\nX: y", "flight-12-x-y.kml"), ('a"b', "flight-ab.kml"),
+                                                 ("é/../;", "flight-e.kml"), ("\r\n", None)])
+def test_kml_of_a_flight_with_an_odd_legacy_id_downloads_under_a_safe_name(as_user, club, flight, pilot,
+                                                                           legacy_id, filename):
+    # Stored before ids were checked at ingest (integrations/wiflight/xml.py).
+    Flight.objects.filter(pk=flight.pk).update(wiflight_id=legacy_id)
+    response = as_user(pilot).get(url(club, "flight_kml", flight.pk))
+    assert response.status_code == 200
+    expected = filename or f"flight-{flight.pk}.kml"
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+
+
 def test_club_list_filters_and_pages(as_user, club, dispatcher, aircraft, aircraft2, pilot, flight):
     for i in range(60):
         ingest(club, f"x{i}", at(12, 8) if i % 2 else at(13, 8), tail="F-GXYZ")

@@ -15,10 +15,12 @@ from core.errors import NotFound, Refusal
 from dispatch.models import BookingCrew
 from tests.conftest import at
 
-SERVICE_PACKAGES = ["clubs.services", "dispatch.services", "flights.services", "integrations.wiflight"]
+SERVICE_PACKAGES = ["clubs.services", "dispatch.services", "flights.services", "integrations.wiflight", "api.keys",
+                    "integrations.webhooks", "api.oauth_apps"]
 # Modules in those packages that hold services (the rest are rules, documents, transports).
 SERVICE_MODULE_SUFFIXES = ("services", "bookings", "dispatching", "fleet", "logbook", "assignment", "ingest",
-                           "sync_sending", "sync_marking", "connection_services", "notifications", "reconciliation")
+                           "sync_sending", "sync_marking", "connection_services", "notifications", "reconciliation",
+                           "manual_entries", "delivery", "endpoints", "outbox")
 
 def _service_modules():
     for package_name in SERVICE_PACKAGES:
@@ -59,7 +61,7 @@ def _snapshot():
     """Every row of every model of ours: a refused call must leave all of them as they were."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"clubs", "dispatch", "flights", "wiflight"}:
+        if model._meta.app_label in {"clubs", "dispatch", "flights", "wiflight", "api", "webhooks"}:
             rows[model._meta.label] = sorted(map(repr, model.objects.values()))
     return rows
 
@@ -83,7 +85,23 @@ def victims(club, admin, pilot, student, instructor, aircraft, book, dispatcher)
                                           booking=booking, state="dead", next_attempt_at=at(10, 8))
     notification = FlightNotification.objects.create(organization=club, wiflight_flight_id="4242",
                                                      reservation_name="x@tac.example.com", body=b"<x/>", state="failed")
-    return {"notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
+    from api.keys import api_key_create
+
+    key, _ = api_key_create(actor=admin, name="club script", scopes="read")
+    from integrations.webhooks.models import WebhookEndpoint, WebhookMessage
+
+    endpoint = WebhookEndpoint(organization=club, url="https://hooks.example.com/in", events=["booking.created"])
+    endpoint.set_secret("whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0")
+    endpoint.save()
+    webhook_message = WebhookMessage.objects.create(
+        endpoint=endpoint, organization=club, event="booking.created", object_type="booking", object_id=str(booking.pk),
+        ordering_key=f"booking:{booking.pk}", body="{}", created_at=at(10, 8), queued_at=at(10, 8),
+        next_attempt_at=at(10, 8), state="dead")
+    from api.oauth_apps import oauth_app_register
+
+    app, _ = oauth_app_register(actor=admin, name="Logbook", redirect_uris=["https://logbook.example/cb"],
+                                confidential=False)
+    return {"app": app, "endpoint": endpoint, "webhook_message": webhook_message, "key": key, "notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
             "sync": sync, "aircraft": aircraft, "membership": pilot, "club": club}
 
 
@@ -91,6 +109,7 @@ def _arguments(fn, victims, outsider):
     from clubs.services import MemberDetails
     from dispatch.services.bookings import BookingInput
     from dispatch.services.fleet import AircraftInput
+    from flights.services.manual_entries import ManualEntryInput
 
     v = victims
     by_name = {
@@ -99,12 +118,17 @@ def _arguments(fn, victims, outsider):
         "organization": v["club"], "notification_id": v["notification"].pk, "hobbs_out": Decimal("1001"), "tach_out": Decimal("801"),
         "hobbs_in": Decimal("1002"), "tach_in": Decimal("802"), "reason": "because", "grounded": True,
         "active": False, "remarks": "r", "approaches": 0, "landings": 1, "changed_fields": set(), "password": "",
-        "name": "Renamed", "timezone_name": "UTC", "wiflight_user_domain": "",
+        "name": "Renamed", "timezone_name": "UTC", "wiflight_user_domain": "", "key": v["key"], "scopes": "read",
+        "app": v["app"], "redirect_uris": ["https://x.example/cb"], "confidential": False,
+        "endpoint": v["endpoint"], "message_id": v["webhook_message"].pk, "url": "https://hooks.example.com/in",
+        "events": ["booking.created"], "description": "",
     }
     annotated = {
         "BookingInput": BookingInput(aircraft=v["aircraft"], start=at(13, 9), end=at(13, 10),
                                      crew=[(v["membership"], BookingCrew.Role.PIC)]),
         "AircraftInput": AircraftInput(registration="F-HIJK", aircraft_type="DR400"),
+        "ManualEntryInput": ManualEntryInput(date=at(13, 9).date(), registration="F-HIJK", block_minutes=60,
+                                             member=v["membership"]),
         "MemberDetails": MemberDetails(full_name="X", email="x@example.com", roles=frozenset({"pilot"}),
                                        instructor=v["membership"]),
     }
@@ -125,7 +149,7 @@ def _touches_club(kwargs, victims) -> bool:
     actor's own club (organization_update, a plain invite) and are not a tenancy question."""
     club_objects = {id(o) for o in victims.values()}
     return any(id(value) in club_objects or _holds_club_object(value, victims) for key, value in kwargs.items()
-               if key != "actor") or "sync_id" in kwargs or "notification_id" in kwargs
+               if key != "actor") or any(name in kwargs for name in ("sync_id", "notification_id", "message_id"))
 
 
 def _holds_club_object(value, victims) -> bool:

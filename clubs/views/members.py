@@ -17,7 +17,7 @@ def _membership_for(request, pk: int) -> Membership:
 
 @club_member("see_members")
 def member_list(request):
-    members = (Membership.objects.filter(organization=request.club)
+    members = (Membership.objects.people().filter(organization=request.club)
                .select_related("user", "instructor__user").order_by("-is_active", "user__full_name", "user__username"))
     return render(request, "clubs/members.html", {"members": members})
 

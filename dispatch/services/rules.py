@@ -101,6 +101,8 @@ def check_crew(crew: CrewList, start: datetime, end: datetime, exclude: Booking 
         if membership.pk in seen:
             raise Invalid("crew_duplicate", f"{membership.user.display_name} appears twice in the crew.", field="crew")
         seen.add(membership.pk)
+        if membership.user.is_service_account:
+            raise Invalid("crew_not_a_person", "An API key's account cannot be on a booking's crew.", field="crew")
         check_crew_role(membership, role)
         if not membership.is_active:
             raise member_inactive(membership)

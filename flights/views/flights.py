@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from clubs.access import club_member
@@ -17,7 +18,7 @@ from core.query_params import parse_day, parse_id
 from dispatch.policy import bookings_visible
 from dispatch.views.lookups import aircraft_for
 from flights.forms import LogbookEntryForm
-from flights.kml import build_kml
+from flights.kml import build_kml, kml_filename
 from flights.models import LogbookEntry
 from flights.pictures import track_picture
 from flights.policy import may_assign_flights, may_edit_entry, visible_entries, visible_flights
@@ -57,7 +58,7 @@ def flight_list(request):
         "page": page, "filters": filters, "query": query.urlencode(),
         "aircraft_list": club.aircraft.order_by("registration"),
         "without_booking": flights_without_booking(request.membership).count(),
-        "members": Membership.objects.filter(organization=club).select_related("user"),
+        "members": Membership.objects.people().filter(organization=club).select_related("user"),
     })
 
 
@@ -98,7 +99,7 @@ def flight_kml(request, pk: int):
         return response
     body = build_kml(name=f"{flight.tail} {flight.headline}".strip(), points=points)
     response = HttpResponse(body, content_type="application/vnd.google-earth.kml+xml")
-    response["Content-Disposition"] = f'attachment; filename="flight-{flight.wiflight_id}.kml"'
+    response["Content-Disposition"] = content_disposition_header(True, kml_filename(flight))
     return response
 
 

@@ -4,22 +4,33 @@ No ORM here: callers pass credentials in and get bytes or results out (`client_f
 connection's fields, it never queries). Every path segment is
 percent-encoded from UTF-8 with nothing left safe (`@` becomes `%40`), as Wi-Flight's own
 client does. See docs/wiflight.md for the wire assumptions.
+
+Every request goes through the one outbound session (core/outbound.py): addresses checked
+after DNS resolution, no redirects. What a club admin sees of a failure (the queue page,
+reconciliation runs) must not tell an open port from a closed one, or the connection settings
+become a port scanner: whatever fails before Wi-Flight has shown it is Wi-Flight (by handing
+us a session) reads "could not reach Wi-Flight"; the low-level reason goes to the log only.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
 
-DEFAULT_TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
+from core.outbound import DEFAULT_TIMEOUT, OutboundAddressRefused, outbound_session
+
+log = logging.getLogger(__name__)
 LOGIN_EXPIRES = 300  # a short session: we keep the cookie only while a worker runs
 
 
 class WiFlightError(Exception):
     """Wi-Flight answered with a status we do not treat as success."""
+
+    code: str | None = None
 
     def __init__(self, status: int | None, reason: str, body: str = "", retry_after: float | None = None):
         self.status, self.reason, self.body, self.retry_after = status, reason, body[:2000], retry_after
@@ -32,10 +43,31 @@ class WiFlightError(Exception):
 
 
 class WiFlightUnavailable(WiFlightError):
-    """No answer at all: connection refused or dropped, DNS, timeout."""
+    """Wi-Flight could not be reached, or what answered was not Wi-Flight at work: no
+    connection, a timeout, not HTTP, a 5xx, or at login anything but a session or a 403.
+    Retried with backoff. One message for all of them (see the module docstring)."""
 
-    def __init__(self, reason: str):
-        super().__init__(None, reason)
+    code = "wiflight_unreachable"
+
+    def __init__(self, where: str, retry_after: float | None = None):
+        super().__init__(None, f"Could not reach Wi-Flight at {where} ({self.code})", retry_after=retry_after)
+
+
+class WiFlightAddressRefused(WiFlightError):
+    """The address resolves to a network Flightline does not connect to (OUTBOUND_ALLOWED_NETWORKS):
+    nothing was sent. The connection settings are wrong, which the settings form already says
+    when the address is entered; retrying cannot help until they (or DNS) change, and changing
+    the connection re-marks every reservation."""
+
+    code = "outbound_address_refused"
+
+    def __init__(self, where: str):
+        super().__init__(None, f"Could not reach Wi-Flight at {where}: Flightline does not connect to private, "
+                               f"loopback or link-local addresses ({self.code})")
+
+    @property
+    def permanent(self) -> bool:
+        return True
 
 
 @dataclass(frozen=True)
@@ -62,10 +94,10 @@ class WiFlightClient:
     def __init__(self, base_url: str, username: str, password: str, *, timeout=DEFAULT_TIMEOUT,
                  session: requests.Session | None = None):
         self.base_url = base_url.rstrip("/")
+        self.where = urlsplit(self.base_url).netloc.rpartition("@")[2]  # host[:port], as the admin typed it
         self._username, self._password = username, password
         self.timeout = timeout
-        self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = "Flightline"
+        self.session = session or outbound_session(timeout=timeout, user_agent="Flightline")
         self._logged_in = False
 
     def __repr__(self) -> str:  # never show the password
@@ -77,16 +109,22 @@ class WiFlightClient:
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
         try:
             return self.session.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise WiFlightUnavailable(f"timed out: {type(exc).__name__}") from exc
+        except OutboundAddressRefused as exc:
+            raise WiFlightAddressRefused(self.where) from exc
         except requests.RequestException as exc:
-            raise WiFlightUnavailable(f"no answer: {type(exc).__name__}") from exc
+            # Refused, reset, timed out, not HTTP: for the operator's log, never for the page.
+            log.info("Wi-Flight at %s: no answer (%s)", self.where, type(exc).__name__)
+            raise WiFlightUnavailable(self.where) from exc
 
     def login(self) -> None:
         response = self._send("POST", self.url("auth", "login"), data={
             "username": self._username, "password": self._password, "expires": str(LOGIN_EXPIRES)})
+        if response.status_code == 403:  # Wi-Flight's answer to bad credentials
+            raise WiFlightError(403, "Login failed: check the fleet administrator username and password")
         if response.status_code != 200 or "gasn-session" not in self.session.cookies:
-            raise _error(response, default="login refused")
+            # Not Wi-Flight, or Wi-Flight failing: we cannot tell yet, and must not show which.
+            log.info("Wi-Flight at %s: the login answered %s", self.where, response.status_code)
+            raise WiFlightUnavailable(self.where, retry_after=_retry_after(response))
         self._logged_in = True
 
     def logout(self) -> None:
@@ -108,8 +146,15 @@ class WiFlightClient:
             self.login()
             response = self._send(method, url, **kwargs)
         if response.status_code not in ok:
-            raise _error(response)
+            raise self._error(response)
         return response
+
+    def _error(self, response: requests.Response) -> WiFlightError:
+        if response.status_code >= 500:  # an outage reads the same whether we were logged in or not
+            log.info("Wi-Flight at %s answered %s", self.where, response.status_code)
+            return WiFlightUnavailable(self.where, retry_after=_retry_after(response))
+        return WiFlightError(response.status_code, response.reason or "", response.text or "",
+                             retry_after=_retry_after(response))
 
     # --- reservations ---
     def put_reservation(self, name: str, body: bytes, *, if_match: str | None = None,
@@ -143,9 +188,8 @@ class WiFlightClient:
                             params={"offset": offset, "length": length}, ok=(200,)).content
 
 
-def _error(response: requests.Response, default: str = "") -> WiFlightError:
-    return WiFlightError(response.status_code, response.reason or default, response.text or "",
-                         retry_after=parse_retry_after(response.headers.get("Retry-After")))
+def _retry_after(response: requests.Response) -> float | None:
+    return parse_retry_after(response.headers.get("Retry-After"))
 
 
 # One logged-in session per club per process, keyed by club; dropped when the address or the

@@ -13,6 +13,7 @@ from clubs.policy import require_capability, require_same_club
 from core.crypto import encrypt_text
 from core.entry_points import system_entry_point
 from core.errors import Invalid
+from core.outbound import OutboundAddressRefused, outbound_url_check
 from core.text import require_plain_line
 from integrations.wiflight.models import WiFlightConnection, default_match_domain
 from integrations.wiflight.notify_auth import new_notify_secret
@@ -47,6 +48,14 @@ def _check_connection(connection: WiFlightConnection, password: str) -> None:
     new_address = stored is None or stored[0] != connection.base_url
     if new_address and not connection.base_url.startswith("https://") and not settings.DEBUG:
         raise Invalid("https_required", "Wi-Flight must be reached over https://.", field="base_url")
+    # Sending would refuse it too (core/outbound.py); saying so here tells the admin why. A DNS
+    # lookup, outside any transaction (connection_update opens its own after these checks).
+    if new_address:
+        try:
+            outbound_url_check(connection.base_url)
+        except OutboundAddressRefused:
+            raise Invalid("outbound_address_refused", "Flightline does not connect to private, loopback or "
+                          "link-local addresses: give Wi-Flight's public address.", field="base_url") from None
     # A stored password is only ever sent where it was entered for: pointing the connection
     # at another server or account needs the password again.
     moved = stored is not None and stored != (connection.base_url, connection.username)

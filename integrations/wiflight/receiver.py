@@ -54,6 +54,6 @@ def notify(request, slug: str):
         # reconciliation fetches the flight itself meanwhile (docs/wiflight.md).
         log.warning("refused a Wi-Flight notification for %s (id %s): %s", slug,
                     request.META.get("HTTP_X_WIFLIGHT_NOTIFICATION_ID", "?"), exc)
-        return _answer(400, f"Bad notification: {exc}")
+        return _answer(400, f"Bad notification: {exc} ({exc.code})")
     _row, created = notification_store(connection=connection, body=body, notification=notification)
     return _answer(200, "Stored." if created else "Already received.")

@@ -138,7 +138,7 @@ def _record_failure(sync, owner, version: int, exc: WiFlightError, *, deleting: 
     # repeated. 409 is how the simulator refuses the delete; docs/wiflight.md lists them.
     refused = permanent or exc.permanent or (deleting and exc.status == 409)
     reason = f"{exc.status} {exc.reason}" if exc.status else exc.reason
-    if deleting and refused:
+    if deleting and refused and exc.status:  # Wi-Flight said no (not: we never reached it)
         reason = f"Wi-Flight keeps this reservation: {reason}"
     attempts = sync.attempts + 1
     too_old = sync.pending_since is not None and now - sync.pending_since > timedelta(

@@ -15,7 +15,12 @@ MAX_XML_BYTES = 1024 * 1024
 
 
 class XMLRejected(ValueError):
-    """The document is not something we will read; the message says why, for a 400."""
+    """The document is not something we will read; the message says why, for a 400, and the
+    code is stable (docs/errors.md, the Wi-Flight table)."""
+
+    def __init__(self, message: str, code: str = "document_rejected"):
+        super().__init__(message)
+        self.code = code
 
 
 _PARSER = etree.XMLParser(
@@ -183,6 +188,15 @@ class IndexedFlight:
 
 MAX_FLIGHT_SECONDS = 7 * 24 * 3600  # a "flight" longer than a week is a broken document
 
+# Wi-Flight's flight ids are numbers; we accept a short plain token (docs/wiflight.md, "Flight
+# ids"), because an id travels into file names, URLs and log lines: a CR/LF or a quote in one
+# broke the KML download's Content-Disposition.
+FLIGHT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def flight_id_valid(value: str) -> bool:
+    return FLIGHT_ID.fullmatch(value) is not None  # fullmatch: "$" would let a final "\n" through
+
 
 def _int(text: str, what: str, *, default: int | None = None) -> int:
     if not text and default is not None:
@@ -207,8 +221,9 @@ def flight_from_element(element) -> FlightDocument:
     if element is None or element.tag != "flight":
         raise XMLRejected("The document has no <flight>.")
     wiflight_id = (element.get("id") or "").strip()
-    if not wiflight_id or len(wiflight_id) > 64:
-        raise XMLRejected("The <flight> has no usable id.")
+    if not flight_id_valid(wiflight_id):
+        raise XMLRejected(f"The <flight> id {wiflight_id[:40]!r} is not a plain token (a letter or digit, then "
+                          "letters, digits, '.', '_' or '-', 64 at most).", code="flight_id_invalid")
     tail = _tail(element.find("aircraft"))
     if not tail:
         raise XMLRejected("The flight names no aircraft.")
@@ -256,7 +271,8 @@ def parse_flight_index_xml(data: bytes) -> list[IndexedFlight]:
         start = _text(element, "start")
         flights.append(IndexedFlight(wiflight_id=(element.get("id") or "").strip(),
                                      tail=_tail(element.find("aircraft")), start=parse_time(start) if start else None))
-    return [f for f in flights if f.wiflight_id]
+    # An id we would refuse in the flight document is not worth fetching it for.
+    return [f for f in flights if flight_id_valid(f.wiflight_id)]
 
 
 TRACK_FIELDS = ("t", "lat", "lon", "alt", "agl", "gs", "vs", "head", "az", "rpm")

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from openid.server.server import (
     ENCODE_KVFORM,
+    AssociateRequest,
     CheckIDRequest,
     MalformedReturnURL,
     MalformedTrustRoot,
@@ -19,12 +20,15 @@ from openid.server.server import (
 from openid_provider import pending
 from openid_provider.decisions import Outcome, decide
 from openid_provider.public_urls import server_xrds_url
+from openid_provider.rate_limits import associate_allowed
 from openid_provider.server import provider_server
 from openid_provider.services import identity_url_for, realm_trust
 from openid_provider.views.discovery import server_xrds, wants_xrds
 from openid_provider.views.responses import error_page, openid_response
 
 BAD_REQUEST = "Not a valid OpenID request"
+TOO_MANY_ASSOCIATIONS = ("Too many associate requests from this address: try again in an hour, "
+                         "or verify assertions with check_authentication meanwhile.")
 
 
 @csrf_exempt  # relying parties POST associate and check_authentication directly
@@ -44,6 +48,9 @@ def endpoint(request):
         return failed.response
     if not isinstance(oid_request, CheckIDRequest):
         # associate and check_authentication: server-to-server, answered in key-value form
+        if isinstance(oid_request, AssociateRequest) and not associate_allowed(
+                client_address=request.META.get("REMOTE_ADDR", "")):
+            return _protocol_error(request, server, ProtocolError(oid_request.message, TOO_MANY_ASSOCIATIONS))
         try:
             return openid_response(request, server, server.handleRequest(oid_request), direct=True)
         except ProtocolError as exc:  # e.g. an OpenID 1 associate the negotiator refuses
@@ -155,6 +162,11 @@ def _checkid(request, server, oid_request):
     if outcome is Outcome.REFUSED:
         return error_page(request, status=403, title="Sign-in refused",
                           message="The other site asked to sign you in as someone else. Nothing was sent to it.")
+    if outcome is Outcome.NOT_IMMEDIATE:
+        return error_page(request, status=403, title="Sign-in not possible from here",
+                          message=f"{oid_request.trust_root} asked to sign you in without showing you anything, "
+                                  "and it is neither a site this club trusts nor one you allowed while signed in. "
+                                  "Nothing was sent to it. Go back to that site and use its sign-in button.")
     if outcome is Outcome.BLOCKED:
         return error_page(request, status=403, title="Site not allowed",
                           message=f"This club only signs members in to approved sites; {oid_request.trust_root} is not one.")

@@ -14,7 +14,7 @@ def _landing(membership: Membership) -> tuple[str, str]:
     board, everybody else on their own upcoming bookings."""
     if membership.is_admin:
         return "club_overview", membership.organization.slug
-    if membership.is_dispatcher or membership.is_maintenance:
+    if membership.is_dispatcher or membership.is_maintenance or membership.is_viewer:
         return "dispatch:board", membership.organization.slug
     return "dispatch:my_bookings", membership.organization.slug
 
@@ -36,7 +36,7 @@ def club_overview(request):
     today_end = now + timedelta(hours=24)
     active = Booking.objects.filter(organization=club).exclude(status=Booking.Status.CANCELLED)
     return render(request, "clubs/club_overview.html", {
-        "member_count": Membership.objects.filter(organization=club, is_active=True).count(),
+        "member_count": Membership.objects.people().filter(organization=club, is_active=True).count(),
         "aircraft": Aircraft.objects.filter(organization=club).order_by("registration"),
         "next_24h": active.filter(start__lt=today_end, end__gt=now).count(),
         "out_now": active.filter(status=Booking.Status.DISPATCHED).select_related("aircraft"),

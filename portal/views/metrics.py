@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
+from integrations.webhooks.selectors import outbox_summary
 from integrations.wiflight.selectors import notification_summary, queue_summary
 
 
@@ -33,4 +34,11 @@ def metrics(request):
     lines += ["# HELP flightline_wiflight_reconcile_age_seconds Time since the oldest club's last finished reconciliation.",
               "# TYPE flightline_wiflight_reconcile_age_seconds gauge",
               f"flightline_wiflight_reconcile_age_seconds {notifications.reconcile_age_seconds or 0:.1f}"]
+    webhooks = outbox_summary()
+    lines += ["# HELP flightline_webhook_messages Webhook messages by delivery state.",
+              "# TYPE flightline_webhook_messages gauge"]
+    lines += [f'flightline_webhook_messages{{state="{state}"}} {n}' for state, n in sorted(webhooks.counts.items())]
+    lines += ["# HELP flightline_webhook_oldest_undelivered_seconds Age of the oldest webhook message not yet delivered to an active endpoint.",
+              "# TYPE flightline_webhook_oldest_undelivered_seconds gauge",
+              f"flightline_webhook_oldest_undelivered_seconds {webhooks.oldest_undelivered_seconds or 0:.1f}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")

@@ -35,6 +35,18 @@ def test_bad_checkid_is_a_400_page(openid_settings, pilot, query, text):
     assert text in response.content.decode()
 
 
+@pytest.mark.parametrize("mode", ["checkid_setup", "checkid_immediate"])
+@pytest.mark.parametrize("post", [False, True])
+def test_malformed_request_never_redirects_to_its_return_to(openid_settings, pilot, mode, post):
+    # python3-openid would encode this error into a redirect to return_to (an open redirect).
+    query = {"openid.ns": NS, "openid.mode": mode, "openid.return_to": "https://evil.com/",
+             "openid.realm": "https://evil.com/", "openid.identity": identity_url_for(pilot.user)}
+    browser = client_for(pilot)
+    response = browser.post("/openid/endpoint/", query) if post else browser.get("/openid/endpoint/", query)
+    assert response.status_code == 400
+    assert "Location" not in response and "evil.com" not in response.content.decode()
+
+
 def test_too_broad_realm_is_refused(openid_settings, pilot):
     query = checkid(**{"openid.return_to": "http://www.example.com/r", "openid.realm": "http://*.com/",
                        "openid.identity": identity_url_for(pilot.user),

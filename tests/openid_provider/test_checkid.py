@@ -1,13 +1,18 @@
 """checkid_setup / checkid_immediate end to end, with python3-openid's Consumer as the RP."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
+import pytest
 from django.test import Client
 from openid.consumer.consumer import CANCEL, FAILURE, SETUP_NEEDED, SUCCESS
+from openid.server.server import IDENTIFIER_SELECT
 
+from openid_provider.models import TrustedRealm
 from openid_provider.services import identity_url_for
 from tests.conftest import PASSWORD, client_for
-from tests.openid_provider.relying_party import BASE, ENDPOINT, TRUSTED_RETURN_TO, RelyingParty, is_redirect_to
+from tests.openid_provider.relying_party import (
+    BASE, ENDPOINT, OTHER_REALM, TRUSTED_RETURN_TO, RelyingParty, is_redirect_to,
+)
 
 
 def test_immediate_signed_in_and_trusted_succeeds(rp, pilot):
@@ -71,6 +76,52 @@ def test_someone_elses_identity_at_untrusted_realm_is_a_page(other_rp, pilot, pi
 def test_someone_elses_identity_immediate_is_setup_needed(rp, pilot, pilot2):
     response = client_for(pilot).get(rp.begin(identity_url_for(pilot2.user), immediate=True))
     assert rp.complete(response).status == SETUP_NEEDED
+
+
+def _tampered(url: str, **fields) -> str:
+    """The relying party's redirect with openid.* arguments replaced, as an attacker would."""
+    parts = urlsplit(url)
+    query = {**dict(parse_qsl(parts.query)), **{f"openid.{name}": value for name, value in fields.items()}}
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _returned(response) -> dict:
+    return parse_qs(urlsplit(response["Location"]).query)
+
+
+@pytest.fixture
+def identities(pilot, pilot2):
+    return {"own": identity_url_for(pilot.user), "other": identity_url_for(pilot2.user), "select": IDENTIFIER_SELECT}
+
+
+# The provider used to sign claimed_id=<someone else> as long as identity was the member's own,
+# and check_authentication then called it valid: only a relying party that re-runs discovery
+# on claimed_id would notice.
+@pytest.mark.parametrize("identity, claimed_id", [
+    ("own", "other"), ("other", "own"), ("own", "select"), ("select", "other"), ("select", "own"),
+])
+def test_claimed_id_and_identity_must_both_be_the_members_own(rp, pilot, identities, identity, claimed_id):
+    url = _tampered(rp.begin(identities["own"]), identity=identities[identity], claimed_id=identities[claimed_id])
+    response = client_for(pilot).get(url)
+    assert is_redirect_to(response, TRUSTED_RETURN_TO)
+    returned = _returned(response)
+    assert returned["openid.mode"] == ["cancel"]
+    assert "openid.sig" not in returned and "openid.claimed_id" not in returned
+    assert rp.complete(response).status == CANCEL
+
+
+def test_mixed_identifiers_in_immediate_mode_are_not_signed(rp, pilot, identities):
+    url = _tampered(rp.begin(identities["own"], immediate=True), claimed_id=identities["other"])
+    returned = _returned(client_for(pilot).get(url))
+    assert returned["openid.mode"] == ["setup_needed"]
+    assert "openid.sig" not in returned
+
+
+def test_mixed_identifiers_at_a_realm_the_member_allowed_are_a_page(other_rp, pilot, identities):
+    TrustedRealm.objects.create(user=pilot.user, realm=OTHER_REALM)
+    url = _tampered(other_rp.begin(identities["own"]), claimed_id=identities["other"])
+    response = client_for(pilot).get(url)
+    assert response.status_code == 403 and "Location" not in response
 
 
 def test_stateless_relying_party_uses_check_authentication(fetcher, pilot):

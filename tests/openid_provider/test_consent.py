@@ -1,12 +1,14 @@
 """Realms outside OPENID_TRUSTED_REALMS: consent page, remembered choice, blocking."""
 
+import pytest
 from django.test import Client
 from openid.consumer.consumer import CANCEL, SETUP_NEEDED, SUCCESS
+from openid.server.server import IDENTIFIER_SELECT
 
 from openid_provider.models import TrustedRealm
 from openid_provider.services import identity_url_for
 from tests.conftest import client_for
-from tests.openid_provider.relying_party import OTHER_REALM, OTHER_RETURN_TO, is_redirect_to
+from tests.openid_provider.relying_party import OTHER_REALM, OTHER_RETURN_TO, RelyingParty, is_redirect_to
 
 
 def _consent_token(response) -> str:
@@ -65,9 +67,54 @@ def test_decision_is_csrf_protected(other_rp, pilot):
     assert not TrustedRealm.objects.exists()
 
 
-def test_immediate_untrusted_unconsented_is_setup_needed(other_rp, pilot):
+EVIL = "https://evil.com/"
+
+
+@pytest.fixture
+def evil_rp(fetcher):
+    return RelyingParty(realm=EVIL, return_to=EVIL)
+
+
+def _is_refusal_page(response) -> bool:
+    return (response.status_code == 403 and "Location" not in response
+            and "openid_provider/error.html" in [template.name for template in response.templates])
+
+
+# checkid_immediate used to answer setup_needed to any return_to: an open redirect.
+@pytest.mark.parametrize("who", ["member", "signed_out", "someone_else"])
+def test_immediate_at_an_untrusted_realm_is_a_page_not_a_redirect(evil_rp, pilot, pilot2, who):
+    browser = Client() if who == "signed_out" else client_for(pilot)
+    asked_for = pilot2 if who == "someone_else" else pilot
+    response = browser.get(evil_rp.begin(identity_url_for(asked_for.user), immediate=True))
+    assert _is_refusal_page(response)
+    assert "Nothing was sent" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [
+    {"openid.mode": "checkid_immediate", "openid.return_to": EVIL, "openid.trust_root": EVIL},  # OpenID 1
+    {"openid.ns": "http://specs.openid.net/auth/2.0", "openid.mode": "checkid_immediate",
+     "openid.return_to": EVIL, "openid.realm": EVIL,
+     "openid.identity": IDENTIFIER_SELECT, "openid.claimed_id": IDENTIFIER_SELECT},
+])
+def test_handmade_immediate_requests_from_an_untrusted_realm_are_a_page(openid_settings, pilot, query):
+    query = {"openid.identity": identity_url_for(pilot.user), **query}
+    for browser in (Client(), client_for(pilot)):
+        assert _is_refusal_page(browser.get("/openid/endpoint/", query))
+
+
+def test_immediate_at_a_realm_the_member_allowed_still_redirects(evil_rp, pilot, pilot2):
+    TrustedRealm.objects.create(user=pilot.user, realm=EVIL)
+    browser = client_for(pilot)
+    response = browser.get(evil_rp.begin(identity_url_for(pilot.user), immediate=True))
+    assert is_redirect_to(response, EVIL) and evil_rp.complete(response).status == SUCCESS
+    response = browser.get(evil_rp.begin(identity_url_for(pilot2.user), immediate=True))
+    assert is_redirect_to(response, EVIL) and evil_rp.complete(response).status == SETUP_NEEDED
+
+
+def test_immediate_at_an_untrusted_realm_remembers_nothing(other_rp, pilot):
     response = client_for(pilot).get(other_rp.begin(identity_url_for(pilot.user), immediate=True))
-    assert other_rp.complete(response).status == SETUP_NEEDED
+    assert _is_refusal_page(response)
+    assert not TrustedRealm.objects.exists()
 
 
 def test_signed_out_untrusted_realm_asks_after_sign_in(other_rp, pilot):

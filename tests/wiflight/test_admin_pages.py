@@ -95,6 +95,14 @@ def test_moving_the_connection_needs_the_password_again(admin, club):
     assert WiFlightConnection.objects.get(organization=club).base_url == "https://wf.example.org"
 
 
+def test_an_address_flightline_may_not_connect_to_is_refused_on_the_form(admin, club, settings):
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    r = client_for(admin).post(reverse("wiflight:settings", args=[club.slug]), {**FORM, "base_url": "https://10.0.0.1"})
+    assert r.status_code == 400
+    assert list(r.context["form"].errors) == ["base_url"]  # the service's message, on the field
+    assert not WiFlightConnection.objects.filter(organization=club).exists()
+
+
 def test_plain_http_refused_in_production(admin, club, settings):
     settings.DEBUG = False
     r = client_for(admin).post(reverse("wiflight:settings", args=[club.slug]), {**FORM, "base_url": "http://wf.example.org"})

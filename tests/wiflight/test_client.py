@@ -8,6 +8,7 @@ from integrations.wiflight.client import (
     WiFlightClient, WiFlightError, WiFlightUnavailable, parse_retry_after,
 )
 from integrations.wiflight.xml import Reservation, build_reservation_xml, parse_reservation_xml
+from tests.tcp_servers import closed_port, tcp_server
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD
 
 START = datetime(2030, 6, 10, 7, tzinfo=timezone.utc)
@@ -69,11 +70,14 @@ def test_expired_session_logs_in_again_once(client, sim):
     assert len(logins) == 2
 
 
-def test_outage_is_a_retryable_error(client, sim):
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_outage_is_a_retryable_error_that_reads_the_same_logged_in_or_not(client, sim, logged_in):
+    if logged_in:
+        client.login()
     sim.faults(unavailable=True)
-    with pytest.raises(WiFlightError) as exc:
+    with pytest.raises(WiFlightUnavailable) as exc:
         client.put_reservation("b-1@tac.example.com", _doc())
-    assert exc.value.status == 503 and not exc.value.permanent
+    assert exc.value.code == "wiflight_unreachable" and not exc.value.permanent
 
 
 def test_dropped_connection_is_unavailable(client, sim):
@@ -85,8 +89,17 @@ def test_dropped_connection_is_unavailable(client, sim):
 def test_slow_answer_times_out(sim):
     client = WiFlightClient(sim.base_url, FLEET_ADMIN, FLEET_PASSWORD, timeout=(1, 0.5))
     sim.faults(delay=1.5)
-    with pytest.raises(WiFlightUnavailable, match="timed out"):
+    with pytest.raises(WiFlightUnavailable) as exc:
         client.login()
+    assert exc.value.code == "wiflight_unreachable" and not exc.value.permanent
+    # The simulator still answers the abandoned login a second later; wait for it, or it lands
+    # in the next test's request log.
+    import time
+
+    deadline = time.monotonic() + 10
+    while not any(r["path"] == "/auth/login" for r in sim.control("GET", "requests")["requests"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
 
 
 def test_names_are_percent_encoded(client, sim):
@@ -161,3 +174,45 @@ def test_logout_forgets_the_session_even_when_wiflight_does_not_answer_it(client
 def _requests_after(sim, since: int) -> list[dict]:
     # What the client sent after the logout (the logout request itself left out).
     return [r for r in sim.control("GET", f"requests?since={since}")["requests"] if r["path"] != "/auth/logout"]
+
+
+NOT_WIFLIGHT = ["closed", "http_404", "http_200", "http_500", "http_redirect", "not_http", "silent"]
+
+
+def _outcome_at(kind: str) -> tuple:
+    """What a club admin would learn from pointing the connection at this kind of port."""
+    def attempt(port):
+        client = WiFlightClient(f"http://127.0.0.1:{port}", FLEET_ADMIN, FLEET_PASSWORD, timeout=(1, 0.5))
+        with pytest.raises(WiFlightError) as exc:
+            client.put_reservation("b-1@tac.example.com", _doc())
+        e = exc.value
+        return type(e).__name__, str(e).replace(str(port), "PORT"), e.permanent, getattr(e, "code", None)
+
+    if kind == "closed":
+        return attempt(closed_port())
+    with tcp_server(kind) as server:
+        return attempt(server.port)
+
+
+def test_a_closed_port_and_an_open_one_that_is_not_wiflight_give_the_same_error():
+    # Otherwise the connection settings are a port scanner: the queue page shows the error.
+    outcomes = {kind: _outcome_at(kind) for kind in NOT_WIFLIGHT}
+    assert len(set(outcomes.values())) == 1, outcomes
+    kind, message, permanent, code = outcomes["closed"]
+    assert (kind, permanent, code) == ("WiFlightUnavailable", False, "wiflight_unreachable")
+    assert message.startswith("Could not reach Wi-Flight at 127.0.0.1:PORT")
+
+
+def test_an_address_flightline_may_not_connect_to_is_refused_before_anything_is_sent(sim, settings):
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    client = WiFlightClient(sim.base_url, FLEET_ADMIN, FLEET_PASSWORD)
+    with pytest.raises(WiFlightError) as exc:
+        client.put_reservation("b-1@tac.example.com", _doc())
+    assert exc.value.code == "outbound_address_refused" and exc.value.permanent
+    assert sim.control("GET", "requests")["requests"] == []
+
+
+def test_the_client_uses_the_one_outbound_session():
+    from requests_hardened import HTTPSession
+
+    assert isinstance(WiFlightClient("https://www.wi-flight.net", "u", "p").session, HTTPSession)

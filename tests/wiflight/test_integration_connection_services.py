@@ -89,6 +89,24 @@ def test_a_plain_http_address_is_refused_in_production(conn, admin, settings):
     assert (refused.value.code, refused.value.field) == ("https_required", "base_url")
 
 
+@pytest.mark.parametrize("base_url", ["https://10.0.0.1", "https://169.254.169.254", "https://localhost:8001",
+                                      "https://[::1]", "https://127.0.0.1:8001"])
+def test_an_address_flightline_may_not_connect_to_is_refused_on_save(conn, admin, settings, base_url):
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    conn.base_url = base_url
+    with pytest.raises(Invalid) as refused:
+        connection_update(connection=conn, actor=admin, changed_fields={"base_url"}, password="pw")
+    assert (refused.value.code, refused.value.field) == ("outbound_address_refused", "base_url")
+    assert WiFlightConnection.objects.get(pk=conn.pk).base_url == "https://wf.example.org"
+
+
+def test_an_allowed_network_may_be_saved(conn, admin, settings):
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    conn.base_url = "https://127.0.0.1:8001"
+    connection_update(connection=conn, actor=admin, changed_fields={"base_url"}, password="pw")
+    assert WiFlightConnection.objects.get(pk=conn.pk).base_url == "https://127.0.0.1:8001"
+
+
 def test_switching_on_needs_username_domain_and_password(club, admin):
     new = connection_for(club)
     new.enabled, new.username, new.name_domain = True, "", ""

@@ -141,6 +141,22 @@ def test_malformed_is_400_and_nothing_stored(name, body):
     assert not FlightNotification.objects.exists()
 
 
+@pytest.mark.parametrize("flight_id", ["12\r\nX: y", 'a"b', "a b", "../7", "-7", "7;", "é7", "9" * 65])
+def test_a_flight_id_that_is_not_a_plain_token_is_400_and_nothing_stored(name, flight_id,
+                                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(body_for(name, flight_id=flight_id), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    assert response.status_code == 400 and b"(flight_id_invalid)" in response.content
+    assert not FlightNotification.objects.exists() and not Flight.objects.exists()
+
+
+@pytest.mark.parametrize("flight_id", ["7", "3189", "A1", "f-2030.06_10", "9" * 64])
+def test_plain_token_flight_ids_are_received(name, flight_id, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(body_for(name, flight_id=flight_id), HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET))
+    assert response.status_code == 200 and Flight.objects.get().wiflight_id == flight_id
+
+
 def test_oversized_body_is_413_before_anything_else(name, settings):
     settings.WIFLIGHT_NOTIFY_MAX_BYTES = 1000
     assert post(body_for(name) + b" " * 1000, HTTP_AUTHORIZATION=basic(NOTIFY_USER, SECRET)).status_code == 413

@@ -52,6 +52,10 @@ HOSTILE = {
     "year zero": b"<notification id='1'>" + VALID_FLIGHT.replace(b"20300610T070000Z", b"0000-01-01T00:00:00Z") + b"</notification>",
     "naive time": b"<notification id='1'>" + VALID_FLIGHT.replace(b"20300610T070000Z", b"2030-06-10T07:00:00") + b"</notification>",
     "huge id": b"<notification id='1'>" + VALID_FLIGHT.replace(b"id='7'", b"id='" + b"9" * 500 + b"'") + b"</notification>",
+    "CR/LF in the flight id": b"<notification id='1'>" + VALID_FLIGHT.replace(b"id='7'", b"id='7&#13;&#10;X: y'")
+                              + b"</notification>",
+    "quote in the flight id": b"<notification id='1'>" + VALID_FLIGHT.replace(b"id='7'", b"id='7&quot;.kml'")
+                              + b"</notification>",
     "no reservation": b"<notification id='1'>" + VALID_FLIGHT.split(b"<reservation")[0] + b"</notification>",
     "CDATA only": b"<![CDATA[<notification/>]]>",
     "processing instruction only": b"<?php echo 1; ?>",

@@ -1,7 +1,9 @@
 """The reservation sync against the simulator over real HTTP (Celery eager: the kick on
 commit sends inline; the worker-process tests live in test_sync_workers.py)."""
 
+from contextlib import nullcontext
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -12,6 +14,7 @@ from integrations.wiflight import sync_sending
 from integrations.wiflight.client import _clients as client_sessions
 from integrations.wiflight.models import ReservationSync, WiFlightConnection
 from integrations.wiflight.xml import parse_reservation_xml
+from tests.tcp_servers import closed_port, tcp_server
 from tests.wiflight.conftest import FLEET_ADMIN, FLEET_PASSWORD, NAME_DOMAIN
 
 
@@ -60,7 +63,7 @@ def test_outage_keeps_the_change_and_the_sweep_delivers_it(connection, sim, book
     sim.faults(unavailable=True)
     booking = book(aircraft, *_future(), [(pilot, "pic")])
     sync = ReservationSync.objects.get(booking=booking)
-    assert sync.state == "failed" and sync.last_error.startswith("503")
+    assert sync.state == "failed" and "wiflight_unreachable" in sync.last_error
     sim.faults(clear=True)
     ReservationSync.objects.filter(pk=sync.pk).update(next_attempt_at=timezone.now())
     assert sync_sending.drain(time_budget=5) == 1
@@ -171,3 +174,28 @@ def test_an_undecryptable_password_is_recorded_and_retried_not_silent(connection
     sync = ReservationSync.objects.get(booking=booking)
     assert sync.state == "failed" and "cannot be decrypted" in sync.last_error and sync.lease_owner == ""
     assert sync.next_attempt_at > timezone.now()
+
+
+def test_the_queue_shows_one_error_whatever_answers_at_the_address(connection, book, aircraft, pilot, settings):
+    # A club admin points the connection somewhere and reads the queue page: a closed port and
+    # an open one that is not Wi-Flight must read the same, or the settings are a port scanner.
+    settings.WIFLIGHT_CONNECT_TIMEOUT, settings.WIFLIGHT_READ_TIMEOUT = 1.0, 0.5
+    seen = set()
+    for hours, kind in enumerate(("closed", "http_404", "not_http", "silent")):
+        with tcp_server(kind) if kind != "closed" else nullcontext(SimpleNamespace(port=closed_port())) as server:
+            WiFlightConnection.objects.filter(pk=connection.pk).update(base_url=f"http://127.0.0.1:{server.port}")
+            booking = book(aircraft, *_future(24 + 3 * hours), [(pilot, "pic")])
+            row = ReservationSync.objects.get(booking=booking)
+            seen.add((row.state, row.last_error.replace(str(server.port), "PORT")))
+    assert len(seen) == 1, seen
+    state, error = seen.pop()
+    assert state == "failed" and "wiflight_unreachable" in error
+
+
+def test_an_address_flightline_may_not_connect_to_leaves_the_row_dead_with_its_code(
+        connection, sim, book, aircraft, pilot, settings):
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    booking = book(aircraft, *_future(), [(pilot, "pic")])
+    row = ReservationSync.objects.get(booking=booking)
+    assert row.state == "dead" and "outbound_address_refused" in row.last_error
+    assert sim.control("GET", "requests")["requests"] == []

@@ -129,8 +129,8 @@ def test_edits_during_an_outage_become_one_put_of_the_final_state(
             aircraft=(aircraft, aircraft2)[i % 2], start=begins, end=begins + timedelta(minutes=60 + i),
             crew=[((pilot, pilot2)[i % 3 == 0], PIC)]))
     # The workers really tried (and failed: the login is refused first) while Wi-Flight was down.
-    wait_until(lambda: ReservationSync.objects.filter(pk=sync.pk, attempts__gte=2, last_error__startswith="503").exists(),
-               timeout=30, what="attempts refused with 503 during the outage")
+    wait_until(lambda: ReservationSync.objects.filter(pk=sync.pk, attempts__gte=2, last_error__contains="wiflight_unreachable").exists(),
+               timeout=30, what="attempts failed during the outage")
     sync.refresh_from_db()
     assert sync.wanted_version == 101 and sync.state in ("failed", "pending")
 

@@ -48,6 +48,19 @@ def test_index_and_track():
         parse_track_xml(b"<flight><point t='x'/></flight>")
 
 
+@pytest.mark.parametrize("flight_id", ["12\r\nX: y", 'a"b', "", " ", "a/b", "_a", "x" * 65])
+def test_a_flight_id_must_be_a_plain_token(flight_id):
+    with pytest.raises(XMLRejected) as refused:
+        parse_flight_xml(etree.tostring(flight_element(flight_id=flight_id, tail="F-GXYZ", start=START)))
+    assert refused.value.code == "flight_id_invalid"
+
+
+def test_the_index_leaves_out_flights_whose_id_is_not_a_plain_token():
+    index = parse_flight_index_xml(b"<list><flight id='4'/><flight id='5&#13;&#10;X: y'/><flight id='a&quot;b'/>"
+                                   b"<flight id='f-6.1_2'/></list>")
+    assert [i.wiflight_id for i in index] == ["4", "f-6.1_2"]
+
+
 def test_kml_round_trips_coordinates():
     root = etree.fromstring(build_kml(name="F-GABC", points=[[0, 48.5, 2.25, 120.0]]))
     assert root.findtext(".//{http://www.opengis.net/kml/2.2}coordinates") == "2.250000,48.500000,120.0"

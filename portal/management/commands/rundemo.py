@@ -91,6 +91,7 @@ class Command(BaseCommand):
             f"  Portal:   http://{host}:{port}/   (club board: http://{host}:{port}/o/demo/board/)",
             f"  Wi-Flight simulator: http://{host}:{sim_port}/   (fleet admin flightline@demo.flightline.test,"
             " password demo-wiflight)",
+            f"  API:      http://{host}:{port}/api/v1/docs   (keys: API keys in the club menu, as admin)",
             f"  To show a Wi-Flight outage: kill {sim_pid} (the simulator), then `make sim` to bring it back.",
             "",
             f"  Demo logins (password for all: {DEMO_PASSWORD}):",

@@ -1,0 +1,76 @@
+"""/organizations: the organizations the credential may use; one organization's data and
+the settings an admin may change (clubs.services.organization_update)."""
+
+import zoneinfo
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api import envelopes
+from api.base import ApiView
+from api.fields import PlainCharField, StrictSerializer
+from api.ratelimit import limit_for
+from api.schema import envelope_of, list_of
+from clubs.models import Organization, Plan
+from clubs.services import MAX_PASSENGERS_LIMIT, organization_update
+
+KIND = "organization"
+
+
+class OrganizationAttributes(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    timezone = serializers.CharField()
+    plan = serializers.ChoiceField(choices=Plan.choices)
+    api_requests_per_hour = serializers.IntegerField()
+    wiflight_user_domain = serializers.CharField(allow_blank=True)
+    max_passengers = serializers.IntegerField()
+    passengers_block_bookings = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class OrganizationUpdateSerializer(StrictSerializer):
+    name = PlainCharField(max_length=120, required=False)
+    timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()), required=False)
+    wiflight_user_domain = PlainCharField(max_length=120, required=False, allow_blank=True)
+    max_passengers = serializers.IntegerField(min_value=0, max_value=MAX_PASSENGERS_LIMIT, required=False)
+    passengers_block_bookings = serializers.BooleanField(required=False)
+
+
+def attributes(org: Organization) -> dict:
+    return {"name": org.name, "slug": org.slug, "timezone": org.timezone, "plan": org.plan,
+            "api_requests_per_hour": limit_for(org), "wiflight_user_domain": org.wiflight_user_domain,
+            "max_passengers": org.max_passengers, "passengers_block_bookings": org.passengers_block_bookings,
+            "created_at": org.created_at.isoformat()}
+
+
+class OrganizationList(ApiView):
+    @extend_schema(operation_id="organizations_list", responses=list_of(KIND, OrganizationAttributes))
+    def get(self, request):
+        orgs = self.credential.organizations()
+        return Response({"data": [envelopes.resource(KIND, o.pk, attributes(o)) for o in orgs],
+                         "links": {"self": request.build_absolute_uri(), "next": None, "prev": None},
+                         "meta": {"count": len(orgs), "page": 1, "page_size": len(orgs)}})
+
+
+class OrganizationDetail(ApiView):
+    @extend_schema(operation_id="organizations_retrieve", responses=envelope_of(KIND, OrganizationAttributes))
+    def get(self, request, slug):
+        org = self.actor(slug).organization
+        return Response(envelopes.one(KIND, org.pk, attributes(org)))
+
+    @extend_schema(operation_id="organizations_update",
+                   request=envelope_of(KIND, OrganizationUpdateSerializer, "OrganizationUpdate"),
+                   responses=envelope_of(KIND, OrganizationAttributes))
+    def patch(self, request, slug):
+        actor = self.actor(slug)
+        org = actor.organization
+        body = OrganizationUpdateSerializer(data=envelopes.attributes_of(request, KIND))
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        org = organization_update(actor=actor, name=d.get("name", org.name), timezone_name=d.get("timezone", org.timezone),
+                                  wiflight_user_domain=d.get("wiflight_user_domain", org.wiflight_user_domain),
+                                  max_passengers=d.get("max_passengers"),
+                                  passengers_block_bookings=d.get("passengers_block_bookings"))
+        return Response(envelopes.one(KIND, org.pk, attributes(org)))

@@ -1,0 +1,32 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
+
+from api.resources import aircraft, bookings, flight_logs, flights, members, organizations
+from api.unknown import UnknownEndpoint
+
+app_name = "api"
+
+org = "organizations/<slug:slug>/"
+
+urlpatterns = [
+    path("schema", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("docs", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="docs"),
+    path("organizations", organizations.OrganizationList.as_view(), name="organizations"),
+    path(org[:-1], organizations.OrganizationDetail.as_view(), name="organization"),
+    path(org + "members", members.MemberList.as_view(), name="members"),
+    path(org + "members/<int:pk>", members.MemberDetail.as_view(), name="member"),
+    path(org + "members/<int:pk>/deactivate", members.MemberDeactivate.as_view(), name="member_deactivate"),
+    path(org + "members/<int:pk>/reactivate", members.MemberReactivate.as_view(), name="member_reactivate"),
+    path(org + "aircraft", aircraft.AircraftList.as_view(), name="aircraft_list"),
+    path(org + "aircraft/<int:pk>", aircraft.AircraftDetail.as_view(), name="aircraft"),
+    path(org + "aircraft/<int:pk>/status", aircraft.AircraftStatus.as_view(), name="aircraft_status"),
+    path(org + "bookings", bookings.BookingList.as_view(), name="bookings"),
+    path(org + "bookings/<int:pk>", bookings.BookingDetail.as_view(), name="booking"),
+    path(org + "bookings/<int:pk>/cancel", bookings.BookingCancel.as_view(), name="booking_cancel"),
+    path(org + "flights", flights.FlightList.as_view(), name="flights"),
+    path(org + "flights/<int:pk>", flights.FlightDetail.as_view(), name="flight"),
+    path(org + "flight-logs", flight_logs.FlightLogList.as_view(), name="flight_logs"),
+    path(org + "flight-logs/<int:pk>", flight_logs.FlightLogDetail.as_view(), name="flight_log"),
+    # Anything else under /api/ is a 404 in the error envelope, with the rate-limit headers.
+    re_path(r"^.*$", UnknownEndpoint.as_view(), name="unknown"),
+]

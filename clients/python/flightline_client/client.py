@@ -1,0 +1,273 @@
+"""The Flightline REST API (/api/v1/) over HTTP.
+
+    client = Client("https://flightline.example.org", "fl_...")
+    club = client.org("demo")
+    for booking in club.bookings.list(start=datetime(2030, 6, 1, tzinfo=UTC)):
+        print(booking.id, booking.attributes["aircraft"])
+
+One ``Client`` per credential; ``client.org(slug)`` is one organization, with a collection
+per resource. Every object comes back as a ``Resource``; every refusal is raised as an
+``ApiError`` subclass (flightline_client.errors). A 429 is waited out (Retry-After) up to
+``max_retries`` times; every request has a timeout. Network failures are requests' own
+exceptions (``requests.Timeout``, ``requests.ConnectionError``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Union
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from flightline_client.errors import error_from_response, retry_after
+
+__version__ = "0.1.0"
+
+API_PATH = "/api/v1"
+DEFAULT_TIMEOUT = (5.0, 30.0)  # seconds to connect, seconds to wait for the answer
+Id = Union[str, int]
+Timeout = Union[float, tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One object of the API: {"id", "type", "attributes"}. Ids are strings."""
+
+    id: str
+    type: str
+    attributes: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Resource:
+        return cls(id=str(data["id"]), type=str(data["type"]), attributes=dict(data.get("attributes") or {}))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _segment(value: Id) -> str:
+    """An id or slug as one path segment: "12/../../x" cannot reach another endpoint."""
+    text = str(value)
+    if text in ("", ".", ".."):  # URL normalization would make ".." the parent's path
+        raise ValueError(f"{text!r} is not an id or slug")
+    return quote(text, safe="")
+
+
+class Client:
+    def __init__(self, base_url: str, api_key: str, *, session: requests.Session | None = None,
+                 max_retries: int = 3, timeout: Timeout = DEFAULT_TIMEOUT,
+                 sleep: Callable[[float], None] = time.sleep):
+        """``base_url`` is the portal's address ("https://flightline.example.org"; one ending in
+        /api/v1 is accepted too). ``sleep`` waits out a 429 (tests pass their own)."""
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"base_url must be an http(s) address, not {base_url!r}")
+        if not api_key:
+            raise ValueError("give an API key (fl_...) or an OAuth access token")
+        root = base_url.rstrip("/")
+        self.api_url = root if root.endswith(API_PATH) else root + API_PATH
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+        self.session = session or requests.Session()
+        # On each request, not on the session: a session passed in may be shared with other code.
+        self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json",
+                         "User-Agent": f"flightline-client/{__version__}"}
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self._sleep = sleep
+
+    def organizations(self) -> list[Resource]:
+        """The organizations this credential may use."""
+        return list(self.pages("/organizations"))
+
+    def org(self, slug: str) -> Organization:
+        return Organization(self, slug)
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                body: Mapping[str, Any] | None = None) -> Any:
+        """One API call; `path` is below /api/v1 ("/organizations") or a URL on our origin.
+        Returns the decoded JSON (None for an empty answer); raises an ApiError for 4xx/5xx."""
+        url = path if path.startswith(self._origin + "/") else self.api_url + path
+        query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
+        headers = dict(self._headers)
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            data = json.dumps(body, default=_encode).encode()
+        for attempt in range(self.max_retries + 1):
+            response = self.session.request(method, url, params=query, data=data, headers=headers,
+                                            timeout=self.timeout)
+            # A 429 is answered before the endpoint runs (the count comes first), so even a POST
+            # is safe to send again.
+            if response.status_code != 429 or attempt == self.max_retries:
+                break
+            wait = retry_after(response)
+            self._sleep(1.0 if wait is None else wait)
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Resource]:
+        """Every object of a list, page after page (links.next)."""
+        body = self.request("GET", path, params=params)
+        while True:
+            for item in body["data"]:
+                yield Resource.from_json(item)
+            following = (body.get("links") or {}).get("next")
+            if not following:
+                return
+            # Only the path and query of the link: the key goes to the origin we were given,
+            # whatever host name the server believes it has.
+            link = urlsplit(following)
+            body = self.request("GET", f"{self._origin}{link.path}" + (f"?{link.query}" if link.query else ""))
+
+    def one(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Resource:
+        return Resource.from_json(self.request(method, path, body=body)["data"])
+
+
+def _envelope(kind: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
+    return {"data": {"type": kind, "attributes": dict(attributes)}}
+
+
+class _Collection:
+    """/organizations/<slug>/<name>: list, get, and the writes each resource has."""
+
+    name = ""
+    kind = ""
+
+    def __init__(self, client: Client, org_path: str):
+        self._client = client
+        self._path = f"{org_path}/{self.name}"
+
+    def list(self, **filters: Any) -> Iterator[Resource]:
+        """Every matching object, fetching the next page as you iterate (page_size up to 200)."""
+        return self._client.pages(self._path, filters)
+
+    def get(self, id: Id) -> Resource:
+        return self._client.one("GET", self._item(id))
+
+    def _item(self, id: Id, action: str = "") -> str:
+        return f"{self._path}/{_segment(id)}" + (f"/{action}" if action else "")
+
+    def _create(self, attributes: Mapping[str, Any]) -> Resource:
+        return self._client.one("POST", self._path, _envelope(self.kind, attributes))
+
+    def _update(self, id: Id, changes: Mapping[str, Any]) -> Resource:
+        return self._client.one("PATCH", self._item(id), _envelope(self.kind, changes))
+
+    def _action(self, id: Id, action: str, attributes: Mapping[str, Any] | None = None) -> Resource:
+        body = None if attributes is None else _envelope(self.kind, attributes)
+        return self._client.one("POST", self._item(id, action), body)
+
+
+class Bookings(_Collection):
+    name, kind = "bookings", "booking"
+
+    def create(self, *, aircraft: str, start: datetime | str, end: datetime | str,
+               crew: list[Mapping[str, Any]], **attributes: Any) -> Resource:
+        """``crew`` is [{"member": "<member id>", "role": "pic"}, ...]; times carry their UTC
+        offset; optional: purpose, notes."""
+        return self._create({"aircraft": aircraft, "start": start, "end": end, "crew": crew, **attributes})
+
+    def update(self, id: Id, **changes: Any) -> Resource:
+        return self._update(id, changes)
+
+    def cancel(self, id: Id, reason: str = "") -> Resource:
+        return self._action(id, "cancel", {"reason": reason})
+
+
+class FlightLogs(_Collection):
+    name, kind = "flight-logs", "flight_log"
+
+    def create(self, *, date: date | str, aircraft: str, duration: float | Decimal | str,
+               **attributes: Any) -> Resource:
+        """``duration`` is block time in hours (1.5 = 1 h 30); optional: air_duration, member,
+        departure, arrival, landings, approaches, pilot_in_command, role, remarks."""
+        return self._create({"date": date, "aircraft": aircraft, "duration": duration, **attributes})
+
+    def update(self, id: Id, **changes: Any) -> Resource:
+        """remarks, landings, approaches."""
+        return self._update(id, changes)
+
+    def delete(self, id: Id) -> None:
+        self._client.request("DELETE", self._item(id))
+
+
+class Members(_Collection):
+    name, kind = "members", "member"
+
+    def invite(self, *, full_name: str, email: str, roles: list[str], **attributes: Any) -> Resource:
+        """Adds the member and emails them a link to set their password; optional:
+        wiflight_username, instructor (a member id)."""
+        return self._create({"full_name": full_name, "email": email, "roles": roles, **attributes})
+
+    def update(self, id: Id, **changes: Any) -> Resource:
+        return self._update(id, changes)
+
+    def deactivate(self, id: Id) -> Resource:
+        return self._action(id, "deactivate")
+
+    def reactivate(self, id: Id) -> Resource:
+        return self._action(id, "reactivate")
+
+
+class Fleet(_Collection):
+    name, kind = "aircraft", "aircraft"
+
+    def create(self, *, registration: str, aircraft_type: str, **attributes: Any) -> Resource:
+        """Optional: kind, home_base, hourly_rate, has_wiflight_recorder."""
+        return self._create({"registration": registration, "aircraft_type": aircraft_type, **attributes})
+
+    def update(self, id: Id, **changes: Any) -> Resource:
+        return self._update(id, changes)
+
+    def set_status(self, id: Id, status: str, reason: str = "") -> Resource:
+        """"grounded" (with the reason) or "available"."""
+        return self._action(id, "status", {"status": status, "reason": reason})
+
+
+class Flights(_Collection):
+    name, kind = "flights", "flight"
+
+
+class Organization:
+    """One organization: its own data and its collections."""
+
+    def __init__(self, client: Client, slug: str):
+        self.slug = slug
+        self._client = client
+        self._path = f"/organizations/{_segment(slug)}"
+        self.bookings = Bookings(client, self._path)
+        self.flight_logs = FlightLogs(client, self._path)
+        self.members = Members(client, self._path)
+        self.aircraft = Fleet(client, self._path)
+        self.flights = Flights(client, self._path)
+
+    def get(self) -> Resource:
+        return self._client.one("GET", self._path)
+
+    def update(self, **changes: Any) -> Resource:
+        return self._client.one("PATCH", self._path, _envelope("organization", changes))
+

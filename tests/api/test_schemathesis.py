@@ -1,0 +1,58 @@
+"""Schemathesis against our OpenAPI document, in process (WSGI), rate limits off, a fixed
+example budget: no operation answers 500, and every response (status, content type, body,
+headers) is one the schema describes. Schemathesis is a partner we did not write."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
+                                               response_schema_conformance, status_code_conformance)
+
+from api.keys import api_key_create
+from tests.conftest import at, make_member
+
+EXAMPLES_PER_OPERATION = 25
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          response_headers_conformance]
+
+# The examples and fuzzing phases, each within the example budget. (The coverage phase is
+# unbounded: one operation alone took a minute.)
+CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}}})
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema", get_wsgi_application(), config=CONFIG,
+                                        headers={"Host": "localhost"})
+
+
+@pytest.fixture
+def in_process():
+    """As Django's test client does: a request must not close the test's database connection
+    (the test runs in a transaction that is rolled back afterwards)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(in_process, club, admin, pilot, aircraft, book, settings):
+    """A club with a booking and a flight-log entry, and a read+write key for it."""
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    book(aircraft, at(10, 9), at(10, 11), [(pilot, "pic")])
+    make_member(club, "student-rider", is_pilot=True)
+    _, raw = api_key_create(actor=admin, name="schemathesis", scopes="read,write")
+    return {"slug": club.slug, "key": raw}
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_to_its_schema(case, seeded):
+    if "slug" in (case.path_parameters or {}):
+        case.path_parameters["slug"] = seeded["slug"]
+    case.call_and_validate(headers={"Authorization": f"Bearer {seeded['key']}", "Host": "localhost"}, checks=CHECKS)
