@@ -116,3 +116,17 @@ def test_organizations_lists_what_the_credential_may_use(api, club, other_club):
 def test_bad_query_strings_are_400_and_name_the_parameter(api, club, query):
     error = _error(api.get(f"{base(club)}/bookings?{query}"), 400, "validation_error")
     assert error["details"]["field"] == query.split("=")[0]
+
+
+def test_a_client_that_accepts_no_json_gets_406_in_json(api, club):
+    response = api.get(f"{base(club)}/bookings", HTTP_ACCEPT="text/html")
+    _error(response, 406, "not_acceptable")
+
+
+def test_unknown_attributes_are_refused_not_dropped(api, club, booking):
+    error = _error(api.patch(f"{base(club)}/bookings/{booking.pk}", {"status": "cancelled"}), 400, "validation_error")
+    assert error["details"]["field"] == "status"
+    booking.refresh_from_db()
+    assert booking.status == "booked"
+    wrong_type = api.post(f"{base(club)}/flight-logs", {"data": {"type": "booking", "attributes": REFERENCE_EXAMPLE}})
+    assert _error(wrong_type, 400, "validation_error")["details"]["field"] == "data.type"
