@@ -49,7 +49,7 @@ def endpoint(request):
     if not isinstance(oid_request, CheckIDRequest):
         # associate and check_authentication: server-to-server, answered in key-value form
         if isinstance(oid_request, AssociateRequest) and not associate_allowed(
-                client_address=request.META.get("REMOTE_ADDR", "")):
+                client_address=_client_address(request)):
             return _protocol_error(request, server, ProtocolError(oid_request.message, TOO_MANY_ASSOCIATIONS))
         try:
             return openid_response(request, server, server.handleRequest(oid_request), direct=True)
@@ -171,3 +171,15 @@ def _checkid(request, server, oid_request):
         return error_page(request, status=403, title="Site not allowed",
                           message=f"This club only signs members in to approved sites; {oid_request.trust_root} is not one.")
     return error_page(request, title=BAD_REQUEST, message="The site's realm covers too many sites to be trusted.")
+
+
+def _client_address(request) -> str:
+    """The site's one rule (allauth's, with TRUSTED_PROXY_COUNT): REMOTE_ADDR, or the client's
+    address in X-Forwarded-For behind that many proxies of ours."""
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return get_adapter().get_client_ip(request)
+    except PermissionDenied:
+        return ""

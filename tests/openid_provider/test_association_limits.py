@@ -112,6 +112,18 @@ def test_associate_is_limited_per_client_address(openid_settings, db, settings):
     assert "enc_mac_key" in _answer(_associate(Client(REMOTE_ADDR="198.51.100.2")))
 
 
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget(openid_settings, db, settings):
+    """Behind the TLS proxy every request comes from the proxy's address: the budget follows
+    the site's TRUSTED_PROXY_COUNT rule, as the sign-in limits do."""
+    settings.OPENID_ASSOCIATIONS_PER_ADDRESS = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    first = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    second = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert "enc_mac_key" in _answer(_associate(first))
+    assert "enc_mac_key" not in _answer(_associate(first))
+    assert "enc_mac_key" in _answer(_associate(second))
+
+
 def test_the_reported_flood_stores_a_handful_of_rows(openid_settings, db, settings):
     attacker = Client(REMOTE_ADDR="203.0.113.7")
     answers = [_answer(_associate(attacker)) for _ in range(50)]
