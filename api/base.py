@@ -3,7 +3,9 @@ JSON in and out, the error envelope (api.errors), and the one door to an organiz
 
 import time
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -19,9 +21,6 @@ from core.errors import NotAllowed
 def client_address(request) -> str:
     """As the sign-in limits see it: REMOTE_ADDR, or X-Forwarded-For behind TRUSTED_PROXY_COUNT
     proxies (one rule for the whole site)."""
-    from allauth.account.adapter import get_adapter
-    from django.core.exceptions import PermissionDenied
-
     try:
         return get_adapter().get_client_ip(getattr(request, "_request", request))
     except PermissionDenied:

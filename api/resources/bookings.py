@@ -11,6 +11,7 @@ from api.filters import in_feed_order, parsed
 from api.fields import AwareDateTimeField, IdField, StrictSerializer
 from api.lookups import aircraft_named, member_with_id
 from api.schema import envelope_of, list_of
+from core.errors import NotFound
 from dispatch import policy
 from dispatch.models import Booking, BookingCrew
 from dispatch.selectors import crew_prefetch
@@ -89,8 +90,6 @@ def _listing(actor):
 def _booking_for(actor, pk: int) -> Booking:
     booking = _listing(actor).filter(pk=pk).first()
     if booking is None:
-        from core.errors import NotFound
-
         raise NotFound("booking_not_found", "No such booking.")
     return booking
 
@@ -99,12 +98,6 @@ def _input(actor, data: dict) -> BookingInput:
     crew = [(member_with_id(actor, slot["member"], field="crew"), slot["role"]) for slot in data["crew"]]
     return BookingInput(aircraft=aircraft_named(actor, data["aircraft"]), start=data["start"], end=data["end"],
                         crew=crew, purpose=data["purpose"], notes=data["notes"])
-
-
-def _current(booking: Booking) -> dict:
-    return {"aircraft": str(booking.aircraft_id), "start": booking.start, "end": booking.end,
-            "crew": [{"member": s.membership_id, "role": s.role} for s in booking.crew.all()],
-            "purpose": booking.purpose, "notes": booking.notes}
 
 
 def _reloaded(actor, booking: Booking) -> dict:
@@ -162,9 +155,10 @@ class BookingDetail(ApiView):
 
 
 def _raw(booking: Booking) -> dict:
-    current = _current(booking)
-    return {**current, "start": booking.start.isoformat(), "end": booking.end.isoformat(),
-            "crew": [{"member": str(s["member"]), "role": s["role"]} for s in current["crew"]]}
+    """The booking as a write body would give it, for a PATCH to merge its changes into."""
+    return {"aircraft": str(booking.aircraft_id), "start": booking.start.isoformat(), "end": booking.end.isoformat(),
+            "crew": [{"member": str(s.membership_id), "role": s.role} for s in booking.crew.all()],
+            "purpose": booking.purpose, "notes": booking.notes}
 
 
 def _raw_changes(initial: dict) -> dict:

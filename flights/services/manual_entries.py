@@ -87,7 +87,9 @@ def logbook_entry_create(*, actor: Membership, data: ManualEntryInput) -> Logboo
 def logbook_entry_delete(*, actor: Membership, entry: LogbookEntry) -> None:
     with transaction.atomic():
         entry = LogbookEntry.objects.select_for_update(of=("self",)).select_related(
-            "membership__user", "organization").filter(pk=entry.pk).first() or entry
+            "membership__user", "organization").filter(pk=entry.pk).first()
+        if entry is None:  # deleted a moment ago by someone else
+            raise NotFound("entry_not_found", "No such flight log entry.")
         require_entry_editable(actor, entry)
         if entry.flight_id is not None or entry.booking_id is not None:
             raise Conflict("entry_recorded_by_club", "This entry records a flight or a check-in of the club and "

@@ -2,7 +2,9 @@
 
 from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -176,9 +178,6 @@ def _checkid(request, server, oid_request):
 def _client_address(request) -> str:
     """The site's one rule (allauth's, with TRUSTED_PROXY_COUNT): REMOTE_ADDR, or the client's
     address in X-Forwarded-For behind that many proxies of ours."""
-    from allauth.account.adapter import get_adapter
-    from django.core.exceptions import PermissionDenied
-
     try:
         return get_adapter().get_client_ip(request)
     except PermissionDenied:
