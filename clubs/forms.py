@@ -1,8 +1,10 @@
+import zoneinfo
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from clubs.models import Membership, Role
+from clubs.models import AltitudeUnit, BookingStep, Membership, Role
 from clubs.services import MemberDetails
 
 
@@ -57,6 +59,22 @@ class SetPasswordForm(forms.Form):
         return data
 
 
+REGIONS = ("Europe", "America", "Australia", "Pacific", "Asia", "Africa", "Atlantic", "Indian", "Antarctica", "Arctic")
+
+
+def timezone_choices(current: str) -> list:
+    """Time zones grouped by region, the club's own (and UTC) first; the legacy aliases
+    (US/Eastern, EST5EDT, Etc/GMT+5) left out unless the club already uses one."""
+    zones = zoneinfo.available_timezones()
+    label = lambda z: z.replace("_", " ")  # noqa: E731
+    likely = [z for z in dict.fromkeys([current, "UTC"]) if z in zones]
+    groups = [("Most likely", [(z, label(z)) for z in likely])]
+    for region in REGIONS:
+        members = sorted(z for z in zones if z.startswith(region + "/") and z not in likely)
+        groups.append((region, [(z, label(z).removeprefix(region + "/")) for z in members]))
+    return groups
+
+
 class ClubSettingsForm(forms.Form):
     name = forms.CharField(max_length=120)
     timezone = forms.ChoiceField(help_text="Bookings are shown and entered in this time zone.")
@@ -69,9 +87,20 @@ class ClubSettingsForm(forms.Form):
     passengers_block_bookings = forms.BooleanField(
         required=False, label="Passenger seats block other bookings",
         help_text="When ticked, a member listed as a passenger cannot be booked elsewhere at the same time.")
+    day_starts = forms.TimeField(label="Day starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                 help_text="The board's day view starts here.")
+    day_ends = forms.TimeField(label="Day ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                               help_text="The board's day view ends here; bookings outside these hours still show.")
+    booking_step_minutes = forms.TypedChoiceField(choices=BookingStep.choices, coerce=int, label="Booking step",
+                                                  help_text="Times picked on the board are rounded to this step.")
+    default_booking_minutes = forms.IntegerField(min_value=5, max_value=1440, label="Default booking length (minutes)",
+                                                 help_text="What a new booking or a walk-up gets until changed.")
+    pilots_self_dispatch = forms.BooleanField(required=False, label="Pilots check themselves out and in",
+                                              help_text="Pilots may check out and in the aircraft of their own bookings.")
+    show_instructor_rows = forms.BooleanField(required=False, label="Show instructors on the board",
+                                              help_text="Instructors get rows with their bookings and the hours they are available.")
+    altitude_unit = forms.ChoiceField(choices=AltitudeUnit.choices, label="Units on flight pages")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_timezone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        import zoneinfo
-
-        self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        self.fields["timezone"].choices = timezone_choices(current_timezone)

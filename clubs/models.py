@@ -1,6 +1,7 @@
 """Clubs (organizations), their members and roles, invitations and the audit log."""
 
 import zoneinfo
+from datetime import time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -43,6 +44,19 @@ class User(AbstractUser):
         return self.full_name or self.get_full_name() or self.username
 
 
+class BookingStep(models.IntegerChoices):
+    FIVE = 5, "5 minutes"
+    TEN = 10, "10 minutes"
+    QUARTER = 15, "15 minutes"
+    HALF_HOUR = 30, "30 minutes"
+    HOUR = 60, "1 hour"
+
+
+class AltitudeUnit(models.TextChoices):
+    FEET = "ft", "Feet (speeds in knots)"
+    METRES = "m", "Metres (speeds in km/h)"
+
+
 class Plan(models.TextChoices):
     STANDARD = "standard", "Standard"
     ORGANIZATION = "organization", "Organization"
@@ -69,10 +83,31 @@ class Organization(models.Model):
     plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.STANDARD)
     api_requests_per_hour = models.PositiveIntegerField(
         null=True, blank=True, help_text="Enterprise plan only: the API requests allowed per hour.")
+    # How the club runs its day (issue 12): the board's frame, the step a slot is rounded
+    # to, the length a new booking or a walk-up gets, who checks aircraft out, what the
+    # board shows and the units of the flight pages.
+    day_starts = models.TimeField(default=time(6), help_text="The board's day view starts here.")
+    day_ends = models.TimeField(default=time(22), help_text="The board's day view ends here (bookings outside still show).")
+    booking_step_minutes = models.PositiveSmallIntegerField(
+        choices=BookingStep.choices, default=BookingStep.HALF_HOUR,
+        help_text="Times picked on the board are rounded to this step.")
+    default_booking_minutes = models.PositiveSmallIntegerField(
+        default=60, help_text="The length a new booking or a walk-up gets until changed.")
+    pilots_self_dispatch = models.BooleanField(
+        default=False, help_text="Pilots may check out and in the aircraft of their own bookings.")
+    show_instructor_rows = models.BooleanField(
+        default=False, help_text="The board lists instructors with their bookings and the hours they are available.")
+    altitude_unit = models.CharField(max_length=2, choices=AltitudeUnit.choices, default=AltitudeUnit.FEET)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(day_ends__gt=models.F("day_starts")),
+                                   name="organization_day_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(default_booking_minutes__gte=5, default_booking_minutes__lte=1440),
+                                   name="organization_default_booking_length"),
+        ]
 
     def __str__(self) -> str:
         return self.name

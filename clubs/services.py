@@ -18,7 +18,7 @@ from clubs import policy
 from clubs.audit import audit_record
 from clubs.changes import change_record
 from clubs.events import member_payload
-from clubs.models import ROLE_FIELDS, Invitation, Membership, Organization, Role, User
+from clubs.models import ROLE_FIELDS, AltitudeUnit, BookingStep, Invitation, Membership, Organization, Role, User
 from core.entry_points import system_entry_point
 from core.errors import Conflict, Invalid, NotAllowed
 from core.text import require_plain_line
@@ -231,7 +231,8 @@ def member_update(*, membership: Membership, actor: Membership, details: MemberD
         after = {"full_name": user.full_name, "email": user.email, "roles": membership.roles,
                  "wiflight_username": membership.wiflight_username,
                  "instructor": membership.instructor_id}
-        changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
+        changed = {k: {"from": str(before[k]), "to": str(after[k])} if k in ("day_starts", "day_ends")
+                   else {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
         if changed:
             change_record(event="member.updated", organization=membership.organization, actor=actor,
                           target=membership, summary=f"Changed {', '.join(changed)} of {user.display_name}",
@@ -270,10 +271,38 @@ def member_set_active(*, membership: Membership, actor: Membership, active: bool
 MAX_PASSENGERS_LIMIT = 50
 
 
+# How the club runs its day: each left as it is when not given (None).
+DAY_SETTINGS = ("day_starts", "day_ends", "booking_step_minutes", "default_booking_minutes",
+                "pilots_self_dispatch", "show_instructor_rows", "altitude_unit")
+
+
+def _check_day_settings(organization: Organization, given: dict) -> None:
+    unknown = set(given) - set(DAY_SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown club settings: {sorted(unknown)}")
+    starts = given.get("day_starts") or organization.day_starts
+    ends = given.get("day_ends") or organization.day_ends
+    if ends <= starts:
+        raise Invalid("day_hours_order", "The day must end after it starts (for example 06:00 to 22:00).",
+                      field="day_ends")
+    step = given.get("booking_step_minutes")
+    if step is not None and step not in BookingStep.values:
+        raise Invalid("booking_step_unknown", "Choose a step of 5, 10, 15, 30 or 60 minutes.",
+                      field="booking_step_minutes")
+    length = given.get("default_booking_minutes")
+    if length is not None and not 5 <= length <= 1440:
+        raise Invalid("default_length_out_of_range", "Give a default length from 5 minutes to 24 hours.",
+                      field="default_booking_minutes")
+    unit = given.get("altitude_unit")
+    if unit is not None and unit not in AltitudeUnit.values:
+        raise Invalid("altitude_unit_unknown", "Choose feet or metres.", field="altitude_unit")
+
+
 def organization_update(*, actor: Membership, name: str, timezone_name: str, wiflight_user_domain: str,
                         max_passengers: int | None = None,
-                        passengers_block_bookings: bool | None = None) -> Organization:
-    """The club's settings. The passenger rules are left as they are when not given."""
+                        passengers_block_bookings: bool | None = None, **day_settings) -> Organization:
+    """The club's settings. The passenger rules and the day settings (DAY_SETTINGS) are left
+    as they are when not given."""
     policy.require_capability(actor, "manage_club", "Only club admins change the club's settings.")
     organization = actor.organization
     require_plain_line(name, field="name", label="The club's name")
@@ -281,7 +310,9 @@ def organization_update(*, actor: Membership, name: str, timezone_name: str, wif
     if max_passengers is not None and not 0 <= max_passengers <= MAX_PASSENGERS_LIMIT:
         raise Invalid("max_passengers_out_of_range", f"Give a number of passengers from 0 to {MAX_PASSENGERS_LIMIT}.",
                       field="max_passengers")
-    fields = ("name", "timezone", "wiflight_user_domain", "max_passengers", "passengers_block_bookings")
+    day_settings = {k: v for k, v in day_settings.items() if v is not None}
+    _check_day_settings(organization, day_settings)
+    fields = ("name", "timezone", "wiflight_user_domain", "max_passengers", "passengers_block_bookings", *DAY_SETTINGS)
     with transaction.atomic():
         before = {f: getattr(organization, f) for f in fields}
         organization.name, organization.timezone = name.strip(), timezone_name
@@ -290,10 +321,13 @@ def organization_update(*, actor: Membership, name: str, timezone_name: str, wif
             organization.max_passengers = max_passengers
         if passengers_block_bookings is not None:
             organization.passengers_block_bookings = passengers_block_bookings
+        for setting, value in day_settings.items():
+            setattr(organization, setting, value)
         organization.full_clean(exclude=["slug"])
         organization.save()
         after = {f: getattr(organization, f) for f in fields}
-        changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
+        changed = {k: {"from": str(before[k]), "to": str(after[k])} if k in ("day_starts", "day_ends")
+                   else {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
         if changed:
             audit_record(organization=organization, actor=actor.user, action="club.updated", target=organization,
                          summary=f"Changed the club's {', '.join(changed)}", details=changed)

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from dispatch.views import board, bookings, dispatching, fleet
+from dispatch.views import board, booking_lists, bookings, dispatching, fleet
 
 app_name = "dispatch"
 
 urlpatterns = [
     path("board/", board.board, name="board"),
-    path("bookings/", bookings.booking_list, name="booking_list"),
-    path("bookings/mine/", bookings.my_bookings, name="my_bookings"),
+    path("bookings/", booking_lists.booking_list, name="booking_list"),
+    path("bookings/mine/", booking_lists.my_bookings, name="my_bookings"),
     path("bookings/new/", bookings.booking_new, name="booking_new"),
     path("bookings/<int:pk>/", bookings.booking_detail, name="booking"),
     path("bookings/<int:pk>/edit/", bookings.booking_edit, name="booking_edit"),

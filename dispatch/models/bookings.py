@@ -47,6 +47,7 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["start"]
@@ -133,3 +134,23 @@ class Dispatch(models.Model):
     @property
     def tach_hours(self) -> Decimal | None:
         return None if self.tach_in is None else self.tach_in - self.tach_out
+
+
+class InstructorAvailability(models.Model):
+    """Hours an instructor has marked as available to teach: shown on the board's instructor
+    rows beside their bookings."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="instructor_hours")
+    instructor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="available_hours")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    note = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "instructor availability"
+        indexes = [models.Index(fields=["organization", "start"], name="availability_org_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="availability_ends_after_start"),
+        ]

@@ -24,6 +24,13 @@ def registration_key(value: str) -> str:
 REGISTRATION_KEY = Replace(Replace(Upper("registration"), Value("-"), Value("")), Value(" "), Value(""))
 
 
+class AircraftQuerySet(models.QuerySet):
+    def in_service(self):
+        """Aircraft the club still flies: a retired one keeps its history but leaves the
+        board and every picker."""
+        return self.filter(retired_at__isnull=True)
+
+
 class Aircraft(models.Model):
     class Kind(models.TextChoices):
         AIRPLANE = "airplane", "Airplane"
@@ -51,6 +58,9 @@ class Aircraft(models.Model):
     hobbs = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
     tach = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
     created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AircraftQuerySet.as_manager()
 
     class Meta:
         ordering = ["registration"]
@@ -73,6 +83,10 @@ class Aircraft(models.Model):
 
     def __str__(self) -> str:
         return self.registration
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def is_grounded(self) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clubs.models import Membership
 from core.errors import Conflict, Invalid, Refusal
+from core.text import require_plain_line
 from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services import rules
@@ -117,11 +118,16 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
 
 def booking_cancel(*, actor: Membership, booking: Booking, reason: str = "") -> Booking:
     policy.require_booking_change(actor, booking, verb="cancel")
+    reason = reason.strip()
+    require_plain_line(reason, field="reason", label="The reason")
+    if len(reason) > 200:
+        raise Invalid("reason_too_long", "Keep the reason under 200 characters.", field="reason")
     with transaction.atomic():
         # Conditional UPDATE: a booking checked out a moment ago must not be cancelled under
         # the dispatcher's feet.
         cancelled = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
-            status=Booking.Status.CANCELLED, cancelled_at=timezone.now(), updated_at=timezone.now()
+            status=Booking.Status.CANCELLED, cancelled_at=timezone.now(), updated_at=timezone.now(),
+            cancel_reason=reason,
         )
         if cancelled != 1:
             booking.refresh_from_db()

@@ -7,9 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch.forms import BookingForm, CancelForm, CheckInForm, CheckOutForm
-from dispatch.models import BookingCrew
 from dispatch import extensions, policy
-from dispatch.selectors import upcoming_bookings_of_member
 from dispatch.services import rules
 from dispatch.services.bookings import booking_cancel, booking_create, booking_update
 from dispatch.views.lookups import aircraft_for, booking_for
@@ -129,21 +127,3 @@ def booking_cancel_view(request, pk: int):
     else:
         messages.success(request, "Booking cancelled.")
     return redirect("dispatch:booking", request.club.slug, booking.pk)
-
-
-@club_member()
-def my_bookings(request):
-    m = request.membership
-    return render(request, "dispatch/my_bookings.html", {
-        **extensions.context_for("my_bookings_page", request=request, membership=m),
-        "upcoming": upcoming_bookings_of_member(m)[:50],
-        "students": m.students.filter(is_active=True).select_related("user") if m.is_instructor else [],
-        "roles": BookingCrew.Role,
-    })
-
-
-@club_member("see_all_bookings")
-def booking_list(request):
-    bookings = policy.bookings_visible(request.membership).select_related("aircraft").filter(
-        end__gte=timezone.now() - timedelta(days=7)).order_by("start")[:200]
-    return render(request, "dispatch/booking_list.html", {"bookings": bookings})

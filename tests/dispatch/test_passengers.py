@@ -91,7 +91,8 @@ def test_the_passenger_limit_is_the_clubs_to_set(club, admin):
 def test_club_settings_page_sets_the_passenger_rules(club, admin):
     response = client_for(admin).post(reverse("club_settings", args=[club.slug]), {
         "name": club.name, "timezone": club.timezone, "wiflight_user_domain": "",
-        "max_passengers": "2", "passengers_block_bookings": "on"})
+        "max_passengers": "2", "passengers_block_bookings": "on", "day_starts": "06:00", "day_ends": "22:00",
+        "booking_step_minutes": "30", "default_booking_minutes": "60", "altitude_unit": "ft"})
     assert response.status_code == 302
     club.refresh_from_db()
     assert (club.max_passengers, club.passengers_block_bookings) == (2, True)
