@@ -11,7 +11,6 @@ from clubs.models import Membership
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.services import rules
 from dispatch.services.bookings import BookingInput
-from dispatch.services.fleet import AircraftInput
 
 LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300, "min": f"{rules.EARLIEST_DAY}T00:00",
                                       "max": f"{rules.LATEST_DAY}T23:59"}, format="%Y-%m-%dT%H:%M")
@@ -125,19 +124,3 @@ class WalkUpForm(BookingForm, CheckOutForm):
     def to_input(self) -> BookingInput:
         self.cleaned_data.setdefault("start", None)  # the service starts it now
         return super().to_input()
-
-
-class AircraftForm(forms.Form):
-    registration = forms.CharField(max_length=16)
-    aircraft_type = forms.CharField(max_length=60, label="Type")
-    kind = forms.ChoiceField(choices=Aircraft.Kind.choices)
-    home_base = forms.CharField(max_length=8, required=False)
-    hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0"))
-    has_wiflight_recorder = forms.BooleanField(required=False, initial=True, label="Carries a Wi-Flight recorder")
-
-    def to_input(self) -> AircraftInput:
-        return AircraftInput(**self.cleaned_data)
-
-
-class GroundForm(forms.Form):
-    reason = forms.CharField(max_length=200, help_text="Shown to dispatchers and pilots who try to book it.")

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dispatch import extensions
-from dispatch.forms import AircraftForm, GroundForm
+from dispatch.fleet_forms import AircraftForm, GroundForm
 from dispatch.models import Aircraft
 from dispatch.services.fleet import aircraft_create, aircraft_set_status, aircraft_update
 from dispatch.views.lookups import aircraft_for
