@@ -12,8 +12,8 @@ from api.base import ApiView
 from api.fields import PlainCharField, StrictSerializer
 from api.ratelimit import limit_for
 from api.schema import envelope_of, list_of
-from clubs.models import Organization, Plan
-from clubs.services import MAX_PASSENGERS_LIMIT, organization_update
+from clubs.models import AltitudeUnit, BookingStep, Organization, Plan
+from clubs.services import DAY_SETTINGS, MAX_PASSENGERS_LIMIT, organization_update
 
 KIND = "organization"
 
@@ -27,6 +27,13 @@ class OrganizationAttributes(serializers.Serializer):
     wiflight_user_domain = serializers.CharField(allow_blank=True)
     max_passengers = serializers.IntegerField()
     passengers_block_bookings = serializers.BooleanField()
+    day_starts = serializers.TimeField(format="%H:%M")
+    day_ends = serializers.TimeField(format="%H:%M")
+    booking_step_minutes = serializers.ChoiceField(choices=BookingStep.choices)
+    default_booking_minutes = serializers.IntegerField()
+    pilots_self_dispatch = serializers.BooleanField()
+    show_instructor_rows = serializers.BooleanField()
+    altitude_unit = serializers.ChoiceField(choices=AltitudeUnit.choices)
     created_at = serializers.DateTimeField()
 
 
@@ -36,13 +43,23 @@ class OrganizationUpdateSerializer(StrictSerializer):
     wiflight_user_domain = PlainCharField(max_length=120, required=False, allow_blank=True)
     max_passengers = serializers.IntegerField(min_value=0, max_value=MAX_PASSENGERS_LIMIT, required=False)
     passengers_block_bookings = serializers.BooleanField(required=False)
+    day_starts = serializers.TimeField(required=False, input_formats=["%H:%M"])
+    day_ends = serializers.TimeField(required=False, input_formats=["%H:%M"])
+    booking_step_minutes = serializers.ChoiceField(choices=BookingStep.choices, required=False)
+    default_booking_minutes = serializers.IntegerField(min_value=5, max_value=1440, required=False)
+    pilots_self_dispatch = serializers.BooleanField(required=False)
+    show_instructor_rows = serializers.BooleanField(required=False)
+    altitude_unit = serializers.ChoiceField(choices=AltitudeUnit.choices, required=False)
 
 
 def attributes(org: Organization) -> dict:
     return {"name": org.name, "slug": org.slug, "timezone": org.timezone, "plan": org.plan,
             "api_requests_per_hour": limit_for(org), "wiflight_user_domain": org.wiflight_user_domain,
             "max_passengers": org.max_passengers, "passengers_block_bookings": org.passengers_block_bookings,
-            "created_at": org.created_at.isoformat()}
+            "day_starts": org.day_starts.strftime("%H:%M"), "day_ends": org.day_ends.strftime("%H:%M"),
+            "booking_step_minutes": org.booking_step_minutes, "default_booking_minutes": org.default_booking_minutes,
+            "pilots_self_dispatch": org.pilots_self_dispatch, "show_instructor_rows": org.show_instructor_rows,
+            "altitude_unit": org.altitude_unit, "created_at": org.created_at.isoformat()}
 
 
 class OrganizationList(ApiView):
@@ -72,5 +89,6 @@ class OrganizationDetail(ApiView):
         org = organization_update(actor=actor, name=d.get("name", org.name), timezone_name=d.get("timezone", org.timezone),
                                   wiflight_user_domain=d.get("wiflight_user_domain", org.wiflight_user_domain),
                                   max_passengers=d.get("max_passengers"),
-                                  passengers_block_bookings=d.get("passengers_block_bookings"))
+                                  passengers_block_bookings=d.get("passengers_block_bookings"),
+                                  **{setting: d.get(setting) for setting in DAY_SETTINGS})
         return Response(envelopes.one(KIND, org.pk, attributes(org)))

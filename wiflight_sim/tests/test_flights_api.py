@@ -136,7 +136,7 @@ def test_commands_configure_accounts(db):
 
     admin = SimUser.objects.get(username="flightline@demo.flightline.test")
     assert admin.owns_name("x@demo.flightline.test") and admin.check_password("demo-wiflight")
-    assert set(Aircraft.objects.filter(fleet=admin.fleet).values_list("tail", flat=True)) == {"C-GDFA", "C-GDFB", "C-FDFC"}
+    assert set(Aircraft.objects.filter(fleet=admin.fleet).values_list("tail", flat=True)) == {"C-GDFA", "C-GDFB", "C-FDFC", "C-GDFD", "C-GDFE"}
     demo = NotifyProfile.objects.get(name="flightline-demo")
     assert (demo.url, demo.basic_user, demo.basic_password) == (
         "http://127.0.0.1:8000/wiflight/notify/demo/", "wiflight", "demo-notify-secret",

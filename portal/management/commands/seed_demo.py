@@ -1,4 +1,6 @@
-"""Seed "Demo Flying Club": four aircraft, five members and a week of bookings around today.
+"""Seed "Demo Flying Club": six aircraft and a simulator, eight members, a week of bookings
+around today (a busy morning with most of the fleet going out), an instructor's available
+hours and a squawk from a check-in.
 
 Idempotent: running it again adds nothing that is already there (bookings are added only
 where their slot is still free, so a later day's run fills in the new days).
@@ -11,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from dispatch.models import Aircraft, Booking, BookingCrew
+from dispatch.models import Aircraft, Booking, BookingCrew, InstructorAvailability
 from dispatch.services import rules
 from dispatch.services.bookings import BookingInput, booking_create
 from dispatch.services.dispatching import booking_check_in, booking_check_out
@@ -34,6 +36,8 @@ AIRCRAFT = [
     ("C-GDFA", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
     ("C-GDFB", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
     ("C-FDFC", "Piper PA-28-161", Aircraft.Kind.AIRPLANE, "165.00", "Annual inspection due"),
+    ("C-GDFD", "Cessna 152", Aircraft.Kind.AIRPLANE, "140.00", ""),
+    ("C-GDFE", "Diamond DA40", Aircraft.Kind.AIRPLANE, "210.00", ""),
     ("SIM1", "Redbird FMX", Aircraft.Kind.SIMULATOR, "90.00", ""),
 ]
 MEMBERS = [
@@ -42,18 +46,33 @@ MEMBERS = [
     ("instructor", "Ines Instructor", {"is_instructor": True, "is_pilot": True}),
     ("pilot", "Pat Pilot", {"is_pilot": True}),
     ("student", "Sam Student", {"is_pilot": True}),
+    ("instructor2", "Ivan Instructor", {"is_instructor": True, "is_pilot": True}),
+    ("renter", "Robin Renter", {"is_pilot": True}),
+    ("cadet", "Casey Cadet", {"is_pilot": True}),
 ]
+STUDENTS = {"student": "instructor", "cadet": "instructor2"}
+# (day offset, from hour, to hour, instructor)
+AVAILABILITY = [(0, 7, 12, "instructor"), (0, 13, 18, "instructor2"), (1, 8, 17, "instructor"), (2, 9, 15, "instructor2")]
+SQUAWK = "Left landing light inoperative; right brake soft."
 # (day offset, aircraft index, start hour, hours, crew as (member, role), purpose)
 SCHEDULE = [
     (-3, 0, 9, 2, [("pilot", "pic")], "rental"),
     (-2, 1, 10, 2, [("instructor", "instructor"), ("student", "student")], "training"),
     (-1, 0, 14, 2, [("pilot", "pic")], "rental"),
-    (0, 0, 8, 2, [("instructor", "instructor"), ("student", "student")], "training"),
-    (0, 1, 11, 3, [("pilot", "pic")], "rental"),
+    (-1, 4, 9, 2, [("renter", "pic")], "rental"),
+    # Today: most of the fleet goes out in the morning.
+    (0, 0, 7, 2, [("instructor", "instructor"), ("student", "student")], "training"),
+    (0, 1, 7, 3, [("renter", "pic")], "rental"),
+    (0, 4, 8, 2, [("instructor2", "instructor"), ("cadet", "student")], "training"),
+    (0, 5, 9, 2, [("pilot", "pic")], "rental"),
+    (0, 0, 11, 2, [("pilot", "pic")], "rental"),
     (0, 3, 15, 1, [("student", "pic")], "training"),
+    (0, 5, 14, 3, [("instructor2", "instructor"), ("cadet", "student")], "training"),
     (1, 0, 9, 2, [("pilot", "pic")], "rental"),
     (1, 2, 13, 2, [("instructor", "instructor"), ("student", "student")], "training"),
+    (1, 4, 10, 2, [("renter", "pic")], "rental"),
     (2, 1, 8, 4, [("pilot", "pic")], "rental"),
+    (2, 5, 13, 2, [("instructor2", "instructor"), ("cadet", "student")], "training"),
     (3, 0, 10, 2, [("instructor", "instructor"), ("student", "student")], "training"),
 ]
 
@@ -65,13 +84,16 @@ class Command(BaseCommand):
         with transaction.atomic():
             club, _ = Organization.objects.get_or_create(
                 slug="demo", defaults={"name": "Demo Flying Club", "timezone": "America/Toronto",
-                                       "wiflight_user_domain": DEMO_DOMAIN})
+                                       "wiflight_user_domain": DEMO_DOMAIN, "show_instructor_rows": True,
+                                       "pilots_self_dispatch": True, "booking_step_minutes": 15})
             members = {name: self._member(club, name, full, roles) for name, full, roles in MEMBERS}
-            members["student"].instructor = members["instructor"]
-            members["student"].save(update_fields=["instructor"])
+            for student, instructor in STUDENTS.items():
+                members[student].instructor = members[instructor]
+                members[student].save(update_fields=["instructor"])
             fleet = [self._aircraft(club, *spec) for spec in AIRCRAFT]
             self._wiflight(club)
         created = self._bookings(club, members, fleet)
+        self._availability(club, members)
         for aircraft, spec in zip(fleet, AIRCRAFT):
             if spec[4] and not aircraft.is_grounded:
                 Aircraft.objects.filter(pk=aircraft.pk).update(status=Aircraft.Status.GROUNDED, grounded_reason=spec[4])
@@ -130,10 +152,21 @@ class Command(BaseCommand):
                 self._fly(dispatcher, booking, hours)
         return created
 
+    def _availability(self, club, members) -> None:
+        tz, today = club.tz, timezone.localdate(timezone=club.tz)
+        for offset, since, until, who in AVAILABILITY:
+            day = today + timedelta(days=offset)
+            start = datetime.combine(day, time(since), tzinfo=tz)
+            InstructorAvailability.objects.get_or_create(
+                organization=club, instructor=members[who], start=start,
+                defaults={"end": datetime.combine(day, time(until), tzinfo=tz)})
+
     def _fly(self, dispatcher, booking: Booking, hours: int) -> None:
         aircraft = Aircraft.objects.get(pk=booking.aircraft_id)
         booking_check_out(actor=dispatcher, booking=booking, hobbs_out=aircraft.hobbs, tach_out=aircraft.tach,
                           at=booking.start)
         flown = Decimal(hours) - Decimal("0.3")
+        # The first aircraft's pilots report the same defects: the fleet page shows them.
         booking_check_in(actor=dispatcher, booking=booking, hobbs_in=aircraft.hobbs + flown,
-                         tach_in=aircraft.tach + flown - Decimal("0.2"), at=booking.end)
+                         tach_in=aircraft.tach + flown - Decimal("0.2"), at=booking.end,
+                         squawks=SQUAWK if aircraft.registration == AIRCRAFT[0][0] else "")

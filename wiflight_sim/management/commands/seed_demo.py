@@ -7,7 +7,8 @@ from wiflight_sim.models import NotifyProfile, SimUser
 from wiflight_sim.services.accounts import aircraft_configure, user_configure
 
 FLEET = "Flightline demo fleet"
-AIRCRAFT = [("C-GDFA", "Cessna 172S"), ("C-GDFB", "Cessna 172S"), ("C-FDFC", "Piper PA-28-161")]
+AIRCRAFT = [("C-GDFA", "Cessna 172S"), ("C-GDFB", "Cessna 172S"), ("C-FDFC", "Piper PA-28-161"),
+            ("C-GDFD", "Cessna 152"), ("C-GDFE", "Diamond DA40")]
 
 
 def _env(name: str, default: str) -> str:
