@@ -88,3 +88,13 @@ bench-sim: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Re-create static/vendor/ (Leaflet, axe-core) from the npm registry, byte for byte, checking
+# the tarball's sha512 and each file's sha256 against static/vendor/manifest.json.
+.PHONY: vendor screenshots
+vendor:
+	$(PYTHON) scripts/vendor_npm.py
+
+# Render the README's pictures (docs/pictures/*.png) from a throwaway demo through chromium.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py

@@ -30,6 +30,27 @@ class BookingTimeField(forms.DateTimeField):
         return moment
 
 
+class AircraftChoiceField(forms.ModelChoiceField):
+    """Grounded aircraft stay listed (a booking already on one keeps it) but say so, so nobody
+    picks one by accident; the service refuses a new booking on it (aircraft_grounded)."""
+
+    def label_from_instance(self, obj: Aircraft) -> str:
+        label = f"{obj.registration} ({obj.aircraft_type})" if obj.aircraft_type else obj.registration
+        if obj.is_retired:
+            return f"{label} — retired"
+        return f"{label} — grounded: {obj.grounded_reason}" if obj.is_grounded else label
+
+
+def aircraft_choices(club, keep: int | None = None):
+    """The aircraft a form offers: those in service (a retired one only if the booking being
+    changed already has it)."""
+    in_service = Q(retired_at__isnull=True) | Q(pk=keep) if keep else Q(retired_at__isnull=True)
+    return Aircraft.objects.filter(in_service, organization=club).order_by("kind", "registration")
+
+
+CREW_HELP = "A booking needs a pilot in command, or an instructor with a student (a solo student alone)."
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         return obj.user.display_name
@@ -41,12 +62,16 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
 
 class BookingForm(forms.Form):
-    aircraft = forms.ModelChoiceField(queryset=Aircraft.objects.none(), empty_label=None)
+    aircraft = AircraftChoiceField(queryset=Aircraft.objects.none(), empty_label="Choose an aircraft",
+                                   error_messages={"required": "Choose an aircraft."})
     start = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
     end = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
-    pic = MemberChoiceField(queryset=Membership.objects.none(), required=False, label="Pilot in command")
-    instructor = MemberChoiceField(queryset=Membership.objects.none(), required=False)
-    student = MemberChoiceField(queryset=Membership.objects.none(), required=False)
+    pic = MemberChoiceField(queryset=Membership.objects.none(), required=False, label="Pilot in command",
+                            help_text=CREW_HELP)
+    instructor = MemberChoiceField(queryset=Membership.objects.none(), required=False,
+                                   help_text="For a lesson: the instructor, with the student below.")
+    student = MemberChoiceField(queryset=Membership.objects.none(), required=False,
+                                help_text="For a lesson, or alone for a solo.")
     passengers = MembersChoiceField(queryset=Membership.objects.none(), required=False,
                                     widget=forms.SelectMultiple(attrs={"size": 4}))
     purpose = forms.ChoiceField(choices=Booking.Purpose.choices, initial=Booking.Purpose.RENTAL)
@@ -55,7 +80,7 @@ class BookingForm(forms.Form):
     def __init__(self, *args, membership: Membership, booking: Booking | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         club = membership.organization
-        self.fields["aircraft"].queryset = Aircraft.objects.filter(organization=club).order_by("kind", "registration")
+        self.fields["aircraft"].queryset = aircraft_choices(club, keep=booking.aircraft_id if booking else None)
         # A crew member deactivated since stays on the form, so saving never drops them
         # silently: the service refuses (member_inactive) and the dispatcher removes them.
         on_crew = Q(pk__in=booking.crew.values("membership_id")) if booking is not None else Q(pk__in=[])
@@ -68,7 +93,8 @@ class BookingForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not any(data.get(n) for n in ("pic", "instructor", "student")):
-            raise forms.ValidationError("Choose the pilot in command, or an instructor and student.", code="crew_required")
+            raise forms.ValidationError("Choose who flies: a pilot in command, or an instructor with a student.",
+                                        code="crew_required")
         return data
 
     def to_input(self) -> BookingInput:
@@ -91,7 +117,8 @@ class BookingForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=200)
+    reason = forms.CharField(required=False, max_length=200, label="Reason for cancelling",
+                             help_text="Shown on the booking to its crew.")
 
 
 METER = {"max_digits": 8, "decimal_places": 1, "min_value": Decimal("0")}
@@ -107,19 +134,88 @@ class CheckOutForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    """Warns before saving when the Hobbs time is far from the engine time Wi-Flight detected:
+    the first post is refused (meters_differ) with a "Save anyway" box; ticking it saves. The
+    meters' hard rules stay the service's (booking_check_in)."""
+
     hobbs_in = forms.DecimalField(label="Hobbs in", **METER)
     tach_in = forms.DecimalField(label="Tach in", **METER)
     squawks = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000,
                               help_text="Defects noticed during the flight.")
+    confirm_meters = forms.BooleanField(required=False, label="Save anyway: the meter readings are right")
+
+    def __init__(self, *args, hobbs_out: Decimal | None = None, flown=None, **kwargs):
+        """`flown`: what the apps above know of the flight (flights' BookingFlights, through
+        the booking_page extension), or None."""
+        super().__init__(*args, **kwargs)
+        self.hobbs_out, self.flown, self.meter_warning = hobbs_out, flown, None
+        if not self.is_bound:
+            del self.fields["confirm_meters"]
+
+    def clean(self):
+        data = super().clean()
+        hobbs_in = data.get("hobbs_in")
+        if hobbs_in is not None and self.hobbs_out is not None and self.flown is not None:
+            hours = hobbs_in - self.hobbs_out
+            # A reading below Hobbs out is the service's refusal (meter_backwards), not a warning.
+            difference = self.flown.hobbs_warning(hours) if hours >= 0 else None
+            if difference is not None:
+                self.meter_warning = (f"Hobbs time {hours} h differs from the engine time Wi-Flight detected "
+                                      f"({self.flown.engine_hours} h) by {abs(difference)} h. Check the meters.")
+                if not data.get("confirm_meters"):
+                    raise forms.ValidationError(self.meter_warning + " If they are right, tick “Save anyway”.",
+                                                code="meters_differ")
+        return data
+
+    def full_clean(self):
+        super().full_clean()
+        # The box is offered only while there is something to confirm.
+        if self.meter_warning is None:
+            self.fields.pop("confirm_meters", None)
+
+    def meters(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("hobbs_in", "tach_in", "squawks")}
+
+
+class WalkUpAircraftForm(forms.Form):
+    """Step one of walk-up dispatch (a GET): which aircraft, so step two can prefill its meters."""
+
+    aircraft = AircraftChoiceField(queryset=Aircraft.objects.none(), empty_label="Choose an aircraft",
+                                   error_messages={"required": "Choose an aircraft."})
+
+    def __init__(self, *args, club, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aircraft"].queryset = walkup_aircraft(club)
+
+
+def walkup_aircraft(club):
+    """What can leave now: in service and not grounded."""
+    return aircraft_choices(club).filter(status=Aircraft.Status.AVAILABLE)
+
+
+class AircraftMetersSelect(forms.Select):
+    """Each option carries its aircraft's meters, so static/js/forms.js can refill Hobbs and
+    tach when the dispatcher picks another aircraft (without JS, step one already chose)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        aircraft = getattr(value, "instance", None)
+        if aircraft is not None:
+            option["attrs"].update({"data-hobbs": str(aircraft.hobbs), "data-tach": str(aircraft.tach)})
+        return option
 
 
 class WalkUpForm(BookingForm, CheckOutForm):
     """Walk-up dispatch: the booking starts now; only the expected return is asked."""
 
+    aircraft = AircraftChoiceField(queryset=Aircraft.objects.none(), empty_label="Choose an aircraft",
+                                   widget=AircraftMetersSelect, error_messages={"required": "Choose an aircraft."})
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["start"]
         self.fields["end"].label = "Expected back"
+        self.fields["aircraft"].queryset = walkup_aircraft(kwargs["membership"].organization)
 
     def to_input(self) -> BookingInput:
         self.cleaned_data.setdefault("start", None)  # the service starts it now

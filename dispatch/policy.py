@@ -15,6 +15,11 @@ query. tests/dispatch/test_booking_policy.py checks the two halves agree.
 - Having created a booking confers nothing: a pilot taken off its crew no longer sees,
   changes or cancels it. (Before, the creator kept all three while the flight of that booking
   was hidden from them: one rule now, the same one flights use.)
+- Dispatch (check out and in): admins and dispatchers. Where the club allows it
+  (`pilots_self_dispatch`), also the member in command of the booking: its pilot in command,
+  or, on a solo (a student with no instructor on the crew), the student. An instructor's
+  student on a lesson, a passenger, or the creator of the booking do not; walk-up dispatch
+  (which creates the booking) stays with dispatchers and admins.
 - Book: admins and dispatchers book anyone; others book only a booking they could change
   afterwards, whose flying crew are themselves, their students (instructors, solos included)
   or their own instructor (students). Passengers are anyone.
@@ -88,8 +93,23 @@ def may_change_booking(actor: Membership, booking: Booking) -> bool:
     return _changes(actor).holds(booking)
 
 
-def may_dispatch(actor: Membership) -> bool:
-    return can(actor, "dispatch")
+def may_dispatch(actor: Membership, booking: Booking | None = None) -> bool:
+    """Whether the actor checks aircraft out and in: any booking (dispatchers, admins), or,
+    given a booking, this one (also its own pilot where the club lets pilots self-dispatch)."""
+    if can(actor, "dispatch"):
+        return True
+    return booking is not None and _self_dispatches(actor, booking)
+
+
+def _self_dispatches(actor: Membership, booking: Booking) -> bool:
+    """From the prefetched crew, like may_see_booking."""
+    if not (actor.organization.pilots_self_dispatch and can(actor, "book")
+            and booking.organization_id == actor.organization_id):
+        return False
+    crew = list(booking.crew.all())
+    solo = not any(c.role == BookingCrew.Role.INSTRUCTOR for c in crew)
+    in_command = {BookingCrew.Role.PIC} | ({BookingCrew.Role.STUDENT} if solo else set())
+    return any(c.membership_id == actor.pk and c.role in in_command for c in crew)
 
 
 def may_manage_fleet(actor: Membership) -> bool:
@@ -118,8 +138,10 @@ def require_dispatch(actor: Membership, booking: Booking | None = None) -> None:
     if booking is not None:
         require_booking_visible(actor, booking)
     require_active(actor)
-    if not may_dispatch(actor):
-        raise NotAllowed("not_allowed", "Only dispatchers and admins check aircraft out and in.")
+    if not may_dispatch(actor, booking):
+        raise NotAllowed("not_allowed", "Only dispatchers and admins check aircraft out and in."
+                         if booking is None or not actor.organization.pilots_self_dispatch else
+                         "Only dispatchers, admins and the booking's pilot in command check aircraft out and in.")
 
 
 def require_aircraft_in_club(actor: Membership, aircraft: Aircraft) -> None:

@@ -73,25 +73,41 @@ class BookingFlights:
     engine_hours: Decimal
     suggested_hobbs_in: Decimal | None
     hobbs_difference: Decimal | None
+    suggested_tach_in: Decimal | None = None
 
     @property
     def flagged(self) -> bool:
-        return self.hobbs_difference is not None and abs(self.hobbs_difference) > Decimal(
-            str(settings.WIFLIGHT_HOBBS_TOLERANCE_HOURS))
+        return _beyond_tolerance(self.hobbs_difference)
+
+    def hobbs_warning(self, hobbs_hours: Decimal) -> Decimal | None:
+        """Before check-in: how far a Hobbs time about to be entered is from the detected
+        engine time, when that is beyond the tolerance `flagged` uses (None without a flight)."""
+        if not self.flights:
+            return None
+        difference = hobbs_hours - self.engine_hours
+        return difference if _beyond_tolerance(difference) else None
+
+
+def _beyond_tolerance(difference: Decimal | None) -> bool:
+    return difference is not None and abs(difference) > Decimal(str(settings.WIFLIGHT_HOBBS_TOLERANCE_HOURS))
 
 
 def booking_flights(booking: Booking) -> BookingFlights:
-    """The booking's flights; the check-in suggestion (Hobbs out + engine hours detected) and,
+    """The booking's flights; the check-in suggestions (meters out + engine hours detected) and,
     once checked in, how far the Hobbs time is from the detected engine time."""
     flights = list(booking.flights.select_related("aircraft").order_by("start"))
     engine = _tenths(sum(f.engine_seconds for f in flights) / 3600)
     record = getattr(booking, "dispatch", None)
-    suggested = difference = None
+    suggested = suggested_tach = difference = None
     if flights and record is not None:
         suggested = record.hobbs_out + engine
+        # Wi-Flight reports engine-running time only. Tach hours run a little slower than
+        # clock time at cruise RPM, but engine time is the best basis we have, and the pilot
+        # corrects it from the meter; a prefill that is close beats an empty field.
+        suggested_tach = record.tach_out + engine
         if record.hobbs_in is not None:
             difference = record.hobbs_hours - engine
-    return BookingFlights(flights, engine, suggested, difference)
+    return BookingFlights(flights, engine, suggested, difference, suggested_tach)
 
 
 def logbook_of(membership: Membership) -> QuerySet[LogbookEntry]:

@@ -256,6 +256,14 @@ if OPENID_ASSOCIATIONS_PER_ADDRESS < 0 or OPENID_MAX_ASSOCIATIONS < 1:
     raise ImproperlyConfigured("OPENID_ASSOCIATIONS_PER_ADDRESS must be >= 0 and OPENID_MAX_ASSOCIATIONS >= 1.")
 # Wi-Flight's flight playback path (not published; see docs/openid.md).
 WIFLIGHT_PLAYBACK_PATH = env_str("WIFLIGHT_PLAYBACK_PATH", "/flightview/{flight_id}")
+# The flight page's map tiles ({z}/{x}/{y}, optional {s}) and the credit the tile provider asks
+# for (HTML). MAP_TILE_URL=off draws only the SVG plan, which is also the fallback whenever
+# no tile loads (offline, in tests). OpenStreetMap's tile policy: operations.osmfoundation.org.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+if MAP_TILE_URL == "off":
+    MAP_TILE_URL = ""
 CELERY_BEAT_SCHEDULE["openid-cleanup"] = {
     "task": "openid_provider.tasks.openid_cleanup_task",
     "schedule": 6 * 60 * 60,

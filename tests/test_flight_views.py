@@ -66,7 +66,7 @@ def test_the_club_list_needs_a_club_wide_role(as_user, club, pilot, dispatcher, 
 def test_flight_page_shows_times_crew_events_picture_and_playback(as_user, club, flight, pilot, settings):
     response = as_user(pilot).get(url(club, "flight", flight.pk))
     html = response.content.decode()
-    assert "Pilot" in html and "takeoff at LFPN" in html and "landing at LFPN" in html
+    assert "Pilot" in html and "Takeoff at LFPN" in html and "Landing at LFPN" in html
     assert html.count("<svg") == 2 and "<polyline points=" in html
     playback = response.context["playback_url"]
     assert playback.startswith("http://127.0.0.1:9/auth/openid_enter?openid=")
@@ -115,7 +115,7 @@ def test_aircraft_page_and_fleet_totals(as_user, club, flight, aircraft, mechani
     response = as_user(mechanic).get(url(club, "aircraft_flights", aircraft.pk))
     assert response.context["totals"].flights == 1 and response.context["totals"].engine_hours == 1.0
     fleet = as_user(mechanic).get(url(club, "fleet")).content.decode()
-    assert "1 flights · 0.8 h air · 1.0 h engine" in fleet
+    assert "1 flight · 0.8 h air · 1.0 h engine" in fleet
     assert as_user(pilot).get(url(club, "aircraft_flights", aircraft.pk)).context["totals"] is None
 
 

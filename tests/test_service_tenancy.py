@@ -20,7 +20,7 @@ SERVICE_PACKAGES = ["clubs.services", "dispatch.services", "flights.services", "
 # Modules in those packages that hold services (the rest are rules, documents, transports).
 SERVICE_MODULE_SUFFIXES = ("services", "bookings", "dispatching", "fleet", "logbook", "assignment", "ingest",
                            "sync_sending", "sync_marking", "connection_services", "notifications", "reconciliation",
-                           "manual_entries", "delivery", "endpoints", "outbox")
+                           "manual_entries", "delivery", "endpoints", "outbox", "availability", "connection_test")
 
 def _service_modules():
     for package_name in SERVICE_PACKAGES:
@@ -101,7 +101,11 @@ def victims(club, admin, pilot, student, instructor, aircraft, book, dispatcher)
 
     app, _ = oauth_app_register(actor=admin, name="Logbook", redirect_uris=["https://logbook.example/cb"],
                                 confidential=False)
-    return {"app": app, "endpoint": endpoint, "webhook_message": webhook_message, "key": key, "notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
+    from dispatch.models import InstructorAvailability
+
+    availability = InstructorAvailability.objects.create(organization=club, instructor=instructor,
+                                                         start=at(14, 8), end=at(14, 12))
+    return {"instructor": instructor, "availability": availability, "app": app, "endpoint": endpoint, "webhook_message": webhook_message, "key": key, "notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
             "sync": sync, "aircraft": aircraft, "membership": pilot, "club": club}
 
 
@@ -121,7 +125,9 @@ def _arguments(fn, victims, outsider):
         "name": "Renamed", "timezone_name": "UTC", "wiflight_user_domain": "", "key": v["key"], "scopes": "read",
         "app": v["app"], "redirect_uris": ["https://x.example/cb"], "confidential": False,
         "endpoint": v["endpoint"], "message_id": v["webhook_message"].pk, "url": "https://hooks.example.com/in",
-        "events": ["booking.created"], "description": "",
+        "events": ["booking.created"], "description": "", "hobbs": Decimal("1500"), "tach": Decimal("1200"),
+        "instructor": v["instructor"], "availability": v["availability"],
+        "start": at(13, 8), "end": at(13, 12),
     }
     annotated = {
         "BookingInput": BookingInput(aircraft=v["aircraft"], start=at(13, 9), end=at(13, 10),
@@ -135,6 +141,8 @@ def _arguments(fn, victims, outsider):
     kwargs = {}
     for name, param in inspect.signature(fn).parameters.items():
         annotation = getattr(param.annotation, "__name__", str(param.annotation))
+        if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+            continue
         if annotation in annotated:
             kwargs[name] = annotated[annotation]
         elif name in by_name:

@@ -1,5 +1,8 @@
 """/organizations/<slug>/aircraft: the fleet (aircraft and simulators) with status; add and
-edit (admins), ground and return to service (maintenance, dispatchers, admins)."""
+edit (admins), ground and return to service (maintenance, dispatchers, admins).
+
+Retired aircraft stay listed (their bookings and flights refer to them) with `retired: true`;
+booking one is refused by the booking rules (`aircraft_retired`)."""
 
 from decimal import Decimal
 
@@ -44,6 +47,8 @@ class AircraftAttributes(serializers.Serializer):
     has_wiflight_recorder = serializers.BooleanField()
     hobbs = serializers.CharField()
     tach = serializers.CharField()
+    retired = serializers.BooleanField(help_text="Out of the fleet: kept for its history, no longer bookable.")
+    retired_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
@@ -51,6 +56,7 @@ def attributes(a: Aircraft) -> dict:
     return {"registration": a.registration, "aircraft_type": a.aircraft_type, "kind": a.kind, "home_base": a.home_base,
             "hourly_rate": str(a.hourly_rate), "status": a.status, "grounded_reason": a.grounded_reason,
             "has_wiflight_recorder": a.has_wiflight_recorder, "hobbs": str(a.hobbs), "tach": str(a.tach),
+            "retired": a.is_retired, "retired_at": a.retired_at.isoformat() if a.retired_at else None,
             "created_at": a.created_at.isoformat()}
 
 

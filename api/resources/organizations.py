@@ -1,9 +1,11 @@
 """/organizations: the organizations the credential may use; one organization's data and
 the settings an admin may change (clubs.services.organization_update)."""
 
+import re
 import zoneinfo
+from datetime import time
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -16,6 +18,24 @@ from clubs.models import AltitudeUnit, BookingStep, Organization, Plan
 from clubs.services import DAY_SETTINGS, MAX_PASSENGERS_LIMIT, organization_update
 
 KIND = "organization"
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@extend_schema_field({"type": "string", "pattern": CLOCK, "example": "06:00"})
+class ClockTimeField(serializers.Field):
+    """A wall-clock time as "HH:MM" (the club's local time): not an RFC 3339 time, which
+    needs seconds and an offset that a club's opening hours do not have."""
+
+    default_error_messages = {"invalid": 'Give a time as "HH:MM", for example "06:00".'}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(CLOCK, data):
+            self.fail("invalid")
+        hours, minutes = data.split(":")
+        return time(int(hours), int(minutes))
+
+    def to_representation(self, value):
+        return value.strftime("%H:%M")
 
 
 class OrganizationAttributes(serializers.Serializer):
@@ -27,8 +47,8 @@ class OrganizationAttributes(serializers.Serializer):
     wiflight_user_domain = serializers.CharField(allow_blank=True)
     max_passengers = serializers.IntegerField()
     passengers_block_bookings = serializers.BooleanField()
-    day_starts = serializers.TimeField(format="%H:%M")
-    day_ends = serializers.TimeField(format="%H:%M")
+    day_starts = ClockTimeField()
+    day_ends = ClockTimeField()
     booking_step_minutes = serializers.ChoiceField(choices=BookingStep.choices)
     default_booking_minutes = serializers.IntegerField()
     pilots_self_dispatch = serializers.BooleanField()
@@ -43,8 +63,8 @@ class OrganizationUpdateSerializer(StrictSerializer):
     wiflight_user_domain = PlainCharField(max_length=120, required=False, allow_blank=True)
     max_passengers = serializers.IntegerField(min_value=0, max_value=MAX_PASSENGERS_LIMIT, required=False)
     passengers_block_bookings = serializers.BooleanField(required=False)
-    day_starts = serializers.TimeField(required=False, input_formats=["%H:%M"])
-    day_ends = serializers.TimeField(required=False, input_formats=["%H:%M"])
+    day_starts = ClockTimeField(required=False)
+    day_ends = ClockTimeField(required=False)
     booking_step_minutes = serializers.ChoiceField(choices=BookingStep.choices, required=False)
     default_booking_minutes = serializers.IntegerField(min_value=5, max_value=1440, required=False)
     pilots_self_dispatch = serializers.BooleanField(required=False)

@@ -55,11 +55,16 @@ def member_edit(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-@require_POST
 @club_member("manage_members")
 def member_activation(request, pk: int):
+    """Reactivate at once; deactivate only once confirmed (GET, or a POST without `confirm`,
+    shows what it means and asks)."""
     membership = _membership_for(request, pk)
     active = request.POST.get("action") == "reactivate"
+    if not active and request.POST.get("confirm") != "yes":
+        asked = request.method == "POST"
+        return render(request, "clubs/member_deactivate.html", {"member": membership, "asked": asked},
+                      status=400 if asked else 200)
     try:
         member_set_active(membership=membership, actor=request.membership, active=active)
     except ValidationError as exc:

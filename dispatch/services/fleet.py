@@ -1,18 +1,25 @@
-"""Add and edit aircraft, ground them and release them."""
+"""Add and edit aircraft, ground them and release them, retire them and reinstate them.
+
+A registration stays taken while its aircraft is retired (the unique constraint holds for
+the whole history): adding it again is refused with a message saying it can be reinstated,
+so its bookings, flights and meters stay one aircraft's."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from clubs.audit import audit_record
 from clubs.changes import change_record
 from clubs.models import Membership
 from core.errors import Conflict, Invalid
 from core.text import require_plain_line
 from dispatch import policy
-from dispatch.models import Aircraft
+from dispatch.models import Aircraft, Booking
 from dispatch.models.fleet import REGISTRATION_KEY, normalize_registration, registration_key
 from dispatch.events import aircraft_payload
+from dispatch.services import rules
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,10 @@ class AircraftInput:
     home_base: str = ""
     hourly_rate: Decimal = Decimal("0")
     has_wiflight_recorder: bool = True
+    # The meters when the aircraft joins the fleet; read by aircraft_create only. Afterwards
+    # check-ins move them (the floor of the next check-out), never an edit.
+    hobbs: Decimal = Decimal("0")
+    tach: Decimal = Decimal("0")
 
 
 def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
@@ -50,6 +61,10 @@ def _save(aircraft: Aircraft) -> None:
     unique constraint on that key is the guarantee, this check names the one already there."""
     taken = (Aircraft.objects.filter(organization_id=aircraft.organization_id).exclude(pk=aircraft.pk)
              .annotate(key=REGISTRATION_KEY).filter(key=registration_key(aircraft.registration)).first())
+    if taken is not None and taken.is_retired:
+        raise Conflict("registration_taken", f"{taken.registration} is a retired aircraft of this club: reinstate it "
+                       "from the fleet page instead of adding it again.", field="registration",
+                       details={"aircraft_id": taken.pk, "retired": True})
     if taken is not None:
         raise Conflict("registration_taken", f"This club already has an aircraft registered {taken.registration}.",
                        field="registration", details={"aircraft_id": taken.pk})
@@ -60,11 +75,18 @@ def _save(aircraft: Aircraft) -> None:
         raise _registration_taken(aircraft) from exc
 
 
+def _starting_meter(name: str, field: str, reading: Decimal | None) -> Decimal:
+    if reading is None or reading < 0:
+        raise Invalid("meter_required", f"Give the starting {name} reading (0 or more).", field=field)
+    return reading
+
+
 def aircraft_create(*, actor: Membership, data: AircraftInput) -> Aircraft:
     policy.require_fleet_manager(actor, None, "add")
     with transaction.atomic():
         aircraft = Aircraft(organization=actor.organization)
         _apply(aircraft, data)
+        aircraft.hobbs, aircraft.tach = _starting_meter("Hobbs", "hobbs", data.hobbs), _starting_meter("tach", "tach", data.tach)
         _save(aircraft)
         change_record(event="aircraft.added", organization=actor.organization, actor=actor, target=aircraft,
                       summary=f"Added {aircraft.registration} ({aircraft.aircraft_type})", audit_action="aircraft.created",
@@ -99,4 +121,92 @@ def aircraft_set_status(*, actor: Membership, aircraft: Aircraft, grounded: bool
                       audit_action="aircraft.grounded" if grounded else "aircraft.released",
                       summary=f"Grounded {aircraft.registration}: {reason}" if grounded else f"Released {aircraft.registration} for service",
                       payload=aircraft_payload(aircraft))
+    return aircraft
+
+
+def _bookings_in_the_way(aircraft: Aircraft) -> list[Booking]:
+    """Bookings that still need the aircraft: checked out now, or booked for later."""
+    return list(Booking.objects.filter(aircraft=aircraft).filter(
+        status__in=(Booking.Status.BOOKED, Booking.Status.DISPATCHED)).exclude(
+        status=Booking.Status.BOOKED, end__lte=timezone.now()).order_by("start")[:20])
+
+
+def aircraft_retire(*, actor: Membership, aircraft: Aircraft, reason: str = "") -> Aircraft:
+    """Take an aircraft out of the fleet, keeping its history: it leaves the board and the
+    pickers, and rules.check_aircraft_bookable refuses it. Refused while it is checked out or
+    has bookings still to fly: a person decides where those go, not this service."""
+    policy.require_fleet_manager(actor, aircraft, "retire")
+    reason = reason.strip()
+    require_plain_line(reason, field="reason", label="The reason")
+    if len(reason) > 200:
+        raise Invalid("reason_too_long", "Keep the reason under 200 characters.", field="reason")
+    with transaction.atomic():
+        # The row lock makes a booking made at the same moment wait (check_aircraft_bookable
+        # takes a share lock on the same row) and then see the aircraft retired, or be seen here.
+        locked = Aircraft.objects.select_for_update().get(pk=aircraft.pk)
+        if locked.is_retired:
+            raise Conflict("aircraft_retired", f"{locked.registration} is already retired.", field="aircraft")
+        waiting = _bookings_in_the_way(locked)
+        out = next((b for b in waiting if b.status == Booking.Status.DISPATCHED), None)
+        if out is not None:
+            raise Conflict("aircraft_still_out", f"{locked.registration} is checked out; check it in before retiring it.",
+                           details={"booking_id": out.pk})
+        if waiting:
+            tz = actor.organization.tz
+            spans = "; ".join(rules.local_span(b.start, b.end, tz) for b in waiting[:5])
+            more = f" and {len(waiting) - 5} more" if len(waiting) > 5 else ""
+            raise Conflict("aircraft_has_bookings",
+                           f"{locked.registration} still has bookings to fly: {spans}{more}. Move or cancel them first.",
+                           details={"booking_ids": [b.pk for b in waiting]})
+        aircraft.retired_at = timezone.now()
+        Aircraft.objects.filter(pk=aircraft.pk).update(retired_at=aircraft.retired_at)
+        change_record(event="aircraft.retired", organization=actor.organization, actor=actor, target=aircraft,
+                      summary=f"Retired {aircraft.registration}" + (f": {reason}" if reason else ""),
+                      details={"reason": reason} if reason else None, payload=aircraft_payload(aircraft))
+    return aircraft
+
+
+def aircraft_reinstate(*, actor: Membership, aircraft: Aircraft) -> Aircraft:
+    """Bring a retired aircraft back into service, with its history and meters. Reinstating
+    one in service does nothing."""
+    policy.require_fleet_manager(actor, aircraft, "reinstate")
+    with transaction.atomic():
+        if not Aircraft.objects.filter(pk=aircraft.pk, retired_at__isnull=False).update(retired_at=None):
+            aircraft.retired_at = None
+            return aircraft
+        aircraft.retired_at = None
+        # Back in the fleet: the sync sends its reservations again, as for any other change.
+        change_record(event="aircraft.changed", organization=actor.organization, actor=actor, target=aircraft,
+                      summary=f"Reinstated {aircraft.registration}", audit_action="aircraft.reinstated",
+                      payload=aircraft_payload(aircraft))
+    return aircraft
+
+
+def aircraft_meters_correct(*, actor: Membership, aircraft: Aircraft, hobbs: Decimal, tach: Decimal,
+                            reason: str) -> Aircraft:
+    """Set the meters by hand (a replaced or misread meter), with a reason, audited. Check-ins
+    are what normally move them; this is the exception, said out loud."""
+    policy.require_fleet_manager(actor, aircraft, "correct the meters of")
+    reason = reason.strip()
+    require_plain_line(reason, field="reason", label="The reason")
+    if not reason:
+        raise Invalid("reason_required", "Say why the meters are corrected.", field="reason")
+    if len(reason) > 200:
+        raise Invalid("reason_too_long", "Keep the reason under 200 characters.", field="reason")
+    hobbs, tach = _starting_meter("Hobbs", "hobbs", hobbs), _starting_meter("tach", "tach", tach)
+    with transaction.atomic():
+        # Locked as check-out and check-in lock it: the meters are their floor.
+        locked = Aircraft.objects.select_for_update().get(pk=aircraft.pk)
+        out = Booking.objects.filter(aircraft=locked, status=Booking.Status.DISPATCHED).first()
+        if out is not None:
+            raise Conflict("aircraft_still_out", f"{locked.registration} is checked out; correct the meters at check-in.",
+                           details={"booking_id": out.pk})
+        before = {"hobbs": str(locked.hobbs), "tach": str(locked.tach)}
+        aircraft.hobbs, aircraft.tach = hobbs, tach
+        Aircraft.objects.filter(pk=aircraft.pk).update(hobbs=hobbs, tach=tach)
+        # An audit entry, no change event: no subscriber (the sync, webhooks) carries the meters.
+        audit_record(organization=actor.organization, actor=actor.user, action="aircraft.meters_corrected",
+                     target=aircraft, summary=f"Corrected the meters of {aircraft.registration}: Hobbs "
+                     f"{before['hobbs']} → {hobbs}, tach {before['tach']} → {tach} ({reason})",
+                     details={"before": before, "after": {"hobbs": str(hobbs), "tach": str(tach)}, "reason": reason})
     return aircraft

@@ -3,6 +3,7 @@ crew. Each refusal is written here once, with its code (docs/errors.md)."""
 
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from clubs.models import Membership
@@ -44,7 +45,27 @@ def check_period(start: datetime, end: datetime) -> None:
         raise Invalid("booking_too_long", f"A booking can last at most {MAX_BOOKING.days} days.", field="end")
 
 
+def _retired_at_now(aircraft: Aircraft) -> datetime | None:
+    """The aircraft's retirement as committed, not as the caller loaded it. Inside a
+    transaction on PostgreSQL the row is share-locked, so aircraft_retire (which locks it for
+    update) either waits for this booking and then sees it, or retires first and is seen here.
+    On SQLite the IMMEDIATE transaction already serializes writers."""
+    if aircraft.pk is None:
+        return aircraft.retired_at
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT retired_at FROM {Aircraft._meta.db_table} WHERE id = %s FOR SHARE", [aircraft.pk])
+            row = cursor.fetchone()
+    else:
+        row = Aircraft.objects.filter(pk=aircraft.pk).values_list("retired_at").first()
+    return row[0] if row else aircraft.retired_at
+
+
 def check_aircraft_bookable(aircraft: Aircraft) -> None:
+    aircraft.retired_at = _retired_at_now(aircraft)
+    if aircraft.is_retired:
+        raise Conflict("aircraft_retired", f"{aircraft.registration} is retired and can no longer be booked.",
+                       field="aircraft")
     if aircraft.is_grounded:
         raise Conflict("aircraft_grounded", f"{aircraft.registration} is grounded: {aircraft.grounded_reason}",
                        field="aircraft")

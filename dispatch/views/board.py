@@ -1,31 +1,31 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
 
-from dispatch.selectors import board_for
-from dispatch.policy import may_see_booking
 from clubs.access import club_member
+from clubs.policy import can
 from core.query_params import parse_day
-
-
-def _parse_day(value: str | None, tz) -> date:
-    return parse_day(value) or timezone.localdate(timezone=tz)
+from dispatch.board import VIEWS, blocks_of, board_for
+from dispatch.policy import may_see_booking
 
 
 @club_member()
 def board(request):
     club = request.club
-    view = "week" if request.GET.get("view") == "week" else "day"
-    day = _parse_day(request.GET.get("date"), club.tz)
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "day"
+    today = timezone.localdate(timezone=club.tz)
+    asked = request.GET.get("date")
+    day = parse_day(asked) or today
+    # A mistyped date is said, not silently replaced by today (the page still works: 200).
+    bad_date = asked if asked and parse_day(asked) is None else None
     board = board_for(organization=club, day=day, view=view)
-    for row in board.rows:
-        for block in row.blocks:
-            block.linkable = may_see_booking(request.membership, block.booking)
+    for block in blocks_of(board):
+        block.linkable = may_see_booking(request.membership, block.booking)
     step = timedelta(days=7 if view == "week" else 1)
+    m = request.membership
     return render(request, "dispatch/board.html", {
-        "board": board, "day": day, "view": view,
-        "prev_day": day - step, "next_day": day + step,
-        "today": timezone.localdate(timezone=club.tz),
-        "slot_hour_default": 9,
+        "board": board, "day": day, "view": view, "today": today, "bad_date": bad_date,
+        "prev_day": day - step, "next_day": day + step, "tz": club.tz,
+        "may_mark_hours": m.is_instructor or can(m, "manage_all_bookings"),
     })

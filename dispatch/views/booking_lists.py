@@ -1,29 +1,71 @@
-"""The lists of bookings: a member's own, and the club's for dispatchers."""
+"""The lists of bookings: a member's own, and the club's for dispatchers (with its CSV)."""
 
-from datetime import timedelta
-
+from django.core.paginator import EmptyPage, Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from clubs.access import club_member
-from dispatch import extensions, policy
+from dispatch import extensions
+from dispatch.booking_search import BookingFilters, bookings_matching, csv_lines, page_of
+from dispatch.booking_search_forms import BookingSearchForm
 from dispatch.models import BookingCrew
+from dispatch.past_bookings import past_bookings_of_member
 from dispatch.selectors import upcoming_bookings_of_member
+
+PAST_PAGE_SIZE = 20
 
 
 @club_member()
 def my_bookings(request):
     m = request.membership
+    past = Paginator(past_bookings_of_member(m), PAST_PAGE_SIZE).get_page(request.GET.get("past"))
     return render(request, "dispatch/my_bookings.html", {
         **extensions.context_for("my_bookings_page", request=request, membership=m),
         "upcoming": upcoming_bookings_of_member(m)[:50],
+        "past": past,
         "students": m.students.filter(is_active=True).select_related("user") if m.is_instructor else [],
         "roles": BookingCrew.Role,
     })
 
 
+def _search_form(request) -> BookingSearchForm:
+    return BookingSearchForm(request.GET, organization=request.club)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @club_member("see_all_bookings")
 def booking_list(request):
-    bookings = policy.bookings_visible(request.membership).select_related("aircraft").filter(
-        end__gte=timezone.now() - timedelta(days=7)).order_by("start")[:200]
-    return render(request, "dispatch/booking_list.html", {"bookings": bookings})
+    form = _search_form(request)
+    page = None
+    if form.is_valid():
+        bookings = bookings_matching(request.membership, BookingFilters.from_form(form.cleaned_data))
+        try:
+            page = page_of(bookings, form.cleaned_data["page"])
+        except EmptyPage:
+            form.add_error("page", "There is no such page: the list is shorter.")
+    return render(request, "dispatch/booking_list.html", {
+        "form": form, "page": page, "query": _query_without_page(request),
+        "tz_name": str(request.club.tz),
+    }, status=200 if page is not None else 400)
+
+
+@club_member("see_all_bookings")
+def booking_list_csv(request):
+    form = _search_form(request)
+    if not form.is_valid():
+        return render(request, "dispatch/booking_list.html", {
+            "form": form, "page": None, "query": _query_without_page(request), "tz_name": str(request.club.tz)},
+            status=400)
+    tz = request.club.tz
+    bookings = bookings_matching(request.membership, BookingFilters.from_form(form.cleaned_data))
+    response = StreamingHttpResponse(csv_lines(bookings, tz), content_type="text/csv; charset=utf-8")
+    name = f"bookings-{request.club.slug}-{timezone.localdate(timezone=tz):%Y-%m-%d}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

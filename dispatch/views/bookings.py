@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from dispatch.forms import BookingForm, CancelForm, CheckInForm, CheckOutForm
 from dispatch import extensions, policy
@@ -12,42 +11,55 @@ from dispatch.services import rules
 from dispatch.services.bookings import booking_cancel, booking_create, booking_update
 from dispatch.views.lookups import aircraft_for, booking_for
 from clubs.access import club_member
+from clubs.models import AuditEvent
 from core.errors import Refusal
 from core.form_errors import add_service_error
 from core.query_params import parse_id
 
 
-def _initial_for_new(request) -> dict:
-    initial = {}
+def _initial_for_new(request) -> tuple[dict, str]:
+    """The form's prefill from the board's link (?aircraft=&start=&end=), and a note when the
+    aircraft asked for cannot be preselected."""
+    initial, note = {}, ""
     aircraft_id = parse_id(request.GET.get("aircraft"))
     if aircraft_id is not None:
-        initial["aircraft"] = aircraft_for(request, aircraft_id).pk
-    start = _parse_start(request.GET.get("start"))
+        aircraft = aircraft_for(request, aircraft_id)
+        if aircraft.is_retired:
+            note = f"{aircraft.registration} is retired; choose another aircraft."
+        elif aircraft.is_grounded:
+            note = f"{aircraft.registration} is grounded ({aircraft.grounded_reason}); choose another aircraft."
+        else:
+            initial["aircraft"] = aircraft.pk
+    start = _parse_moment(request.GET.get("start"))
     if start is None:
         now = timezone.localtime()
         start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    initial.update(start=start, end=start + timedelta(hours=1))
+    end = _parse_moment(request.GET.get("end"))
+    if end is None or end <= start:
+        end = start + timedelta(minutes=request.club.default_booking_minutes)
+    initial.update(start=start, end=end)
     m = request.membership
     if not policy.may_dispatch(m):
         initial["pic"] = m.pk
-    return initial
+    return initial, note
 
 
-def _parse_start(value: str | None) -> datetime | None:
-    """A prefilled start from the board's link; anything odd or out of range reads as absent."""
+def _parse_moment(value: str | None) -> datetime | None:
+    """A prefilled start or end from the board's link; anything odd or out of range reads as absent."""
     try:
-        start = datetime.fromisoformat(value) if value and len(value) <= 40 else None
+        moment = datetime.fromisoformat(value) if value and len(value) <= 40 else None
     except ValueError:
         return None
-    if start is None or not rules.in_time_range(start):
+    if moment is None or not rules.in_time_range(moment):
         return None
-    return timezone.make_aware(start) if timezone.is_naive(start) else start
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 @club_member("book")
 def booking_new(request):
     m = request.membership
-    form = BookingForm(request.POST or None, membership=m, initial=None if request.POST else _initial_for_new(request))
+    initial, aircraft_note = (None, "") if request.POST else _initial_for_new(request)
+    form = BookingForm(request.POST or None, membership=m, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_create(actor=m, data=form.to_input())
@@ -56,7 +68,8 @@ def booking_new(request):
         else:
             messages.success(request, f"Booked {booking.aircraft.registration}.")
             return _back_to_board(request, booking)
-    return render(request, "dispatch/booking_form.html", {"form": form, "title": "New booking"}, status=400 if form.errors else 200)
+    return render(request, "dispatch/booking_form.html", {"form": form, "title": "New booking", "aircraft_note": aircraft_note},
+                  status=400 if form.errors else 200)
 
 
 def _back_to_board(request, booking):
@@ -73,22 +86,42 @@ def booking_page(request, booking, *, status: int = 200, **forms):
     """The booking page; the check-out/check-in views re-render it with their failed form."""
     # What the apps above add (flights: the booking's detected flights and the Hobbs check).
     extra = extensions.context_for("booking_page", request=request, booking=booking)
-    flown = extra.get("flown")
+    m = request.membership
+    may_dispatch = policy.may_dispatch(m, booking)
+    on_page = {"checkout_form": may_dispatch and booking.status == booking.Status.BOOKED,
+               "checkin_form": may_dispatch and booking.status == booking.Status.DISPATCHED}
     context = {**extra,
         "booking": booking,
-        "may_change": policy.may_change_booking(request.membership, booking),
-        "may_dispatch": policy.may_dispatch(request.membership),
+        "may_change": policy.may_change_booking(m, booking),
+        "may_dispatch": may_dispatch,
         "inactive_crew": rules.inactive_crew(booking),
         "dispatch_record": getattr(booking, "dispatch", None),
+        "cancelled_by": _cancelled_by(booking),
         "checkout_form": CheckOutForm(initial={"hobbs_out": booking.aircraft.hobbs, "tach_out": booking.aircraft.tach}),
-        # Prefilled from the flights Wi-Flight detected: Hobbs out + their engine hours.
-        "checkin_form": CheckInForm(initial={"hobbs_in": getattr(flown, "suggested_hobbs_in", None)}),
-        "cancel_form": CancelForm(),
+        "checkin_form": checkin_form_for(booking, extra.get("flown")),
         **forms,
-        # Shown at the top too: the form that failed may not be on the page for this status.
-        "action_errors": [e for f in forms.values() for e in f.non_field_errors()],
+        # A failed form shows its own errors; these are of one no longer on the page (someone
+        # else checked the aircraft out a moment ago), shown once, at the top.
+        "action_errors": [e for name, f in forms.items() if not on_page.get(name) for errs in f.errors.values() for e in errs],
     }
     return render(request, "dispatch/booking_detail.html", context, status=status)
+
+
+def checkin_form_for(booking, flown, data=None) -> CheckInForm:
+    """Prefilled from the flights Wi-Flight detected: meters out + their engine hours."""
+    record = getattr(booking, "dispatch", None)
+    initial = {"hobbs_in": getattr(flown, "suggested_hobbs_in", None), "tach_in": getattr(flown, "suggested_tach_in", None)}
+    return CheckInForm(data, initial=initial, hobbs_out=record.hobbs_out if record else None, flown=flown)
+
+
+def _cancelled_by(booking) -> str:
+    """Who cancelled, from the audit entry (the booking row keeps when and why, not who)."""
+    if booking.status != booking.Status.CANCELLED:
+        return ""
+    event = (AuditEvent.objects.filter(organization_id=booking.organization_id, action="booking.cancelled",
+                                       target_type="booking", target_id=str(booking.pk))
+             .select_related("actor").order_by("-pk").first())
+    return event.actor.display_name if event is not None and event.actor is not None else ""
 
 
 @club_member("book")
@@ -114,16 +147,31 @@ def booking_edit(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-@require_POST
 @club_member("book")
 def booking_cancel_view(request, pk: int):
+    """GET asks for confirmation (and a reason); POST cancels."""
     booking = booking_for(request, pk)
+    m = request.membership
+    if request.method != "POST":
+        try:
+            policy.require_booking_change(m, booking, verb="cancel")
+        except Refusal as exc:
+            messages.error(request, exc.message)
+            return redirect("dispatch:booking", request.club.slug, booking.pk)
+        if booking.status != booking.Status.BOOKED:
+            messages.error(request, f"A {booking.get_status_display().lower()} booking cannot be cancelled.")
+            return redirect("dispatch:booking", request.club.slug, booking.pk)
+        return render(request, "dispatch/booking_cancel.html", {"booking": booking, "form": CancelForm()})
     form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        booking_cancel(actor=request.membership, booking=booking, reason=reason)
-    except Refusal as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Booking cancelled.")
-    return redirect("dispatch:booking", request.club.slug, booking.pk)
+    if form.is_valid():
+        try:
+            booking_cancel(actor=m, booking=booking, reason=form.cleaned_data["reason"])
+        except Refusal as exc:
+            if exc.field != "reason":
+                messages.error(request, " ".join(exc.messages))
+                return redirect("dispatch:booking", request.club.slug, booking.pk)
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Booking cancelled.")
+            return redirect("dispatch:booking", request.club.slug, booking.pk)
+    return render(request, "dispatch/booking_cancel.html", {"booking": booking, "form": form}, status=400)

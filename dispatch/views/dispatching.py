@@ -1,21 +1,35 @@
+from datetime import timedelta
+
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dispatch.forms import CheckInForm, CheckOutForm, WalkUpForm
+from dispatch import extensions, policy
+from dispatch.forms import CheckOutForm, WalkUpAircraftForm, WalkUpForm
 from dispatch.services.bookings import BookingInput
 from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
-from dispatch.views.bookings import booking_page
+from dispatch.views.bookings import booking_page, checkin_form_for
 from dispatch.views.lookups import booking_for
 from clubs.access import club_member
 from core.errors import Refusal
 from core.form_errors import add_service_error
 
 
-@require_POST
-@club_member("dispatch")
-def check_out(request, pk: int):
+def _dispatchable(request, pk: int):
+    """The booking, if this member may check it out and in (dispatchers; its own pilot where
+    the club allows it); 404 otherwise, like a page their role does not reach."""
     booking = booking_for(request, pk)
+    if not policy.may_dispatch(request.membership, booking):
+        raise Http404("No such page.")
+    return booking
+
+
+@require_POST
+@club_member()
+def check_out(request, pk: int):
+    booking = _dispatchable(request, pk)
     form = CheckOutForm(request.POST)
     if form.is_valid():
         try:
@@ -29,13 +43,14 @@ def check_out(request, pk: int):
 
 
 @require_POST
-@club_member("dispatch")
+@club_member()
 def check_in(request, pk: int):
-    booking = booking_for(request, pk)
-    form = CheckInForm(request.POST)
+    booking = _dispatchable(request, pk)
+    flown = extensions.context_for("booking_page", request=request, booking=booking).get("flown")
+    form = checkin_form_for(booking, flown, request.POST)
     if form.is_valid():
         try:
-            booking_check_in(actor=request.membership, booking=booking, **form.cleaned_data)
+            booking_check_in(actor=request.membership, booking=booking, **form.meters())
         except Refusal as exc:
             add_service_error(form, exc)
         else:
@@ -44,11 +59,32 @@ def check_in(request, pk: int):
     return booking_page(request, booking, status=400, checkin_form=form)
 
 
+def expected_back(club, now=None):
+    """Now plus the club's default booking length, rounded up to its booking step (so the
+    walk-up gets at least the default length and ends on the board's grid)."""
+    now = timezone.localtime(now, club.tz).replace(second=0, microsecond=0)
+    end = now + timedelta(minutes=club.default_booking_minutes)
+    step = club.booking_step_minutes
+    past = (end.hour * 60 + end.minute) % step
+    return end + timedelta(minutes=step - past) if past else end
+
+
 @club_member("dispatch")
 def walkup(request):
-    form = WalkUpForm(request.POST or None, membership=request.membership,
-                      initial={"aircraft": request.GET.get("aircraft")})
-    if request.method == "POST" and form.is_valid():
+    """Two steps, both plain forms: choose the aircraft (GET), then the full form with its
+    meters from the last check-in and the expected return prefilled."""
+    club = request.club
+    if request.method != "POST":
+        chooser = WalkUpAircraftForm(request.GET if "aircraft" in request.GET else None, club=club)
+        if not chooser.is_valid():
+            # A GET: an aircraft that cannot leave (or a garbled one) is said on step one.
+            return render(request, "dispatch/walkup.html", {"chooser": chooser})
+        aircraft = chooser.cleaned_data["aircraft"]
+        form = WalkUpForm(membership=request.membership, initial={
+            "aircraft": aircraft.pk, "hobbs_out": aircraft.hobbs, "tach_out": aircraft.tach, "end": expected_back(club)})
+        return render(request, "dispatch/walkup.html", {"form": form, "aircraft": aircraft})
+    form = WalkUpForm(request.POST, membership=request.membership)
+    if form.is_valid():
         d = form.cleaned_data
         data: BookingInput = form.to_input()
         try:

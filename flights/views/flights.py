@@ -17,16 +17,18 @@ from core.form_errors import add_service_error
 from core.query_params import parse_day, parse_id
 from dispatch.policy import bookings_visible
 from dispatch.views.lookups import aircraft_for
+from flights.event_names import event_name
 from flights.forms import LogbookEntryForm
 from flights.kml import build_kml, kml_filename
 from flights.models import LogbookEntry
-from flights.pictures import track_picture
+from flights.pictures import track_path, track_picture
 from flights.policy import may_assign_flights, may_edit_entry, visible_entries, visible_flights
 from flights.selectors import (
     FlightFilters, aircraft_totals, filter_flights, flights_of_member, flights_without_booking, logbook_of,
     with_listing_relations)
 from flights.services.logbook import logbook_mark_billed, logbook_update
 from flights.tracks import flight_playback_url, flight_track
+from flights.units import units_for
 
 PAGE_SIZE = 50
 
@@ -76,8 +78,14 @@ def flight_detail(request, pk: int):
     flight = flight_for(request, pk)
     points = flight_track(flight)
     track_error = "" if points is not None else "The track is being fetched from Wi-Flight; reload in a moment."
+    picture, units = track_picture(points or []), units_for(request.club)
     return render(request, "flights/flight_detail.html", {
-        "flight": flight, "picture": track_picture(points or []), "track_error": track_error,
+        "flight": flight, "picture": picture, "track_error": track_error, "units": units,
+        "altitudes": picture and (units.altitude_of(picture.min_alt), units.altitude_of(picture.max_alt)),
+        "max_speed": picture and units.speed_of(picture.max_speed),
+        "events": [(e, event_name(e.kind)) for e in flight.events.all()],
+        "track_path": track_path(points or []),
+        "map_tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
         "playback_url": flight_playback_url(request.user, flight), "playback_path": settings.WIFLIGHT_PLAYBACK_PATH,
         "entries": [(e, may_edit_entry(request.membership, e)) for e in
                     visible_entries(request.membership).filter(flight=flight).select_related("membership__user")],

@@ -15,6 +15,7 @@ EVENTS: dict[str, str] = {
     "member.added": "member.added",
     "member.removed": "member.deactivated",
     "aircraft.status_changed": "aircraft.status_changed",
+    "aircraft.retired": "aircraft.retired",
     "booking.created": "booking.created",
     "booking.changed": "booking.changed",
     "booking.cancelled": "booking.cancelled",

@@ -176,6 +176,11 @@ class WiFlightClient:
         response = self.request("DELETE", "a", "reservation", name, ok=(200, 204, 404))
         return response.status_code != 404
 
+    # --- aircraft ---
+    def list_aircraft(self) -> bytes:
+        """The aircraft the account may see (`<list><aircraft id><tail/>...</list>`)."""
+        return self.request("GET", "a", "aircraft", "", ok=(200,)).content
+
     # --- flights ---
     def list_flights(self, start: str, end: str) -> bytes:
         return self.request("GET", "a", "flight", "", params={"start": start, "end": end}, ok=(200,)).content

@@ -35,7 +35,8 @@ def crew_user(slot: BookingCrew) -> CrewUser | None:
 def wanted_reservation(sync: ReservationSync, connection: WiFlightConnection) -> Reservation | None:
     if sync.kind == ReservationSync.Kind.MAINTENANCE:
         aircraft = sync.aircraft
-        if aircraft is None or not connection.maintenance_enabled or not aircraft.has_wiflight_recorder:
+        if (aircraft is None or not connection.maintenance_enabled or not aircraft.has_wiflight_recorder
+                or aircraft.is_retired):
             return None
         return Reservation(name=sync.name, domain=connection.effective_maintenance_domain(), tail=aircraft.registration,
                            start=MAINTENANCE_START, end=MAINTENANCE_END, notify_profile=connection.notify_profile)

@@ -6,6 +6,7 @@ app_name = "wiflight"
 
 urlpatterns = [
     path("", views.connection_settings, name="settings"),
+    path("test/", views.test_connection, name="test_connection"),
     path("queue/", views.queue, name="queue"),
     path("queue/<int:pk>/retry/", views.retry, name="retry"),
     path("notify-secret/", flight_views.notify_secret, name="notify_secret"),

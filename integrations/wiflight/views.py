@@ -9,6 +9,7 @@ from clubs.access import club_member
 from core.errors import NotFound, Refusal
 from core.form_errors import add_service_error
 from integrations.wiflight.connection_services import connection_for, connection_update
+from integrations.wiflight.connection_test import connection_test
 from integrations.wiflight.forms import ConnectionForm
 from integrations.wiflight.selectors import queue_problems, queue_summary
 from integrations.wiflight.sync_sending import sync_retry_now
@@ -34,6 +35,19 @@ def connection_settings(request):
         # hands to Wi-Flight, and behind a proxy the request's own scheme may be wrong.
         "notify_url": settings.PUBLIC_BASE_URL + reverse("wiflight_notify", args=[request.club.slug]),
     }, status=400 if form.errors else 200)
+
+
+@require_POST
+@club_member("manage_integrations")
+def test_connection(request):
+    """Signs in and reads Wi-Flight's aircraft list now (a POST: it sends the stored password)."""
+    connection = connection_for(request.club)
+    try:
+        result = connection_test(actor=request.membership, connection=connection)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect("wiflight:settings", request.club.slug)
+    return render(request, "wiflight/connection_test.html", {"connection": connection, "result": result})
 
 
 @club_member("run_sync_queue")

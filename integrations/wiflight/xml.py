@@ -278,6 +278,21 @@ def parse_flight_index_xml(data: bytes) -> list[IndexedFlight]:
 TRACK_FIELDS = ("t", "lat", "lon", "alt", "agl", "gs", "vs", "head", "az", "rpm")
 
 
+def parse_aircraft_index_xml(data: bytes) -> list[str]:
+    """The tails of `GET a/aircraft/`: `<list><aircraft id><tail>...</tail></aircraft>`; a
+    `tail` attribute is read too (the reservation form of an aircraft)."""
+    root = parse_xml(data)
+    if root.tag != "list":
+        raise XMLRejected(f"Expected <list>, got <{root.tag}>.")
+    tails = []
+    for element in root.findall("aircraft"):
+        child = element.find("tail")
+        tail = (element.get("tail") or (child.text if child is not None else "") or "").strip()
+        if tail:
+            tails.append(tail)
+    return tails
+
+
 def parse_track_xml(data: bytes) -> list[list[float]]:
     """Points as lists in TRACK_FIELDS order (missing attributes are 0)."""
     root = parse_xml(data)

@@ -97,6 +97,8 @@ def test_pilot_gets_404_on_admin_pages_and_no_admin_links(new_page, club, pilot,
         assert admin_page.goto(f"/o/{club.slug}/{path}").status == 200, path
     admin_nav = admin_page.get_by_role("navigation", name="Club")
     expect(admin_nav.get_by_role("link", name="Members")).to_be_visible()
+    # The admin pages sit in the Admin menu, closed until opened.
+    admin_nav.locator("summary", has_text="Admin").click()
     expect(admin_nav.get_by_role("link", name="Audit log")).to_be_visible()
 
 

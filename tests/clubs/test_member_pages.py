@@ -13,7 +13,7 @@ def _activation(club, member):
 
 def test_admin_deactivates_and_reactivates_a_member(admin, pilot, club):
     client = client_for(admin)
-    response = client.post(_activation(club, pilot), {"action": "deactivate"}, follow=True)
+    response = client.post(_activation(club, pilot), {"action": "deactivate", "confirm": "yes"}, follow=True)
     assert "Pilot is deactivated." in response.content.decode()
     assert not Membership.objects.get(pk=pilot.pk).is_active
     assert AuditEvent.objects.filter(action="member.deactivated", target_id=str(pilot.pk)).exists()
@@ -23,7 +23,7 @@ def test_admin_deactivates_and_reactivates_a_member(admin, pilot, club):
 
 
 def test_deactivating_the_last_admin_is_refused_with_the_reason_and_changes_nothing(admin, club):
-    response = client_for(admin).post(_activation(club, admin), {"action": "deactivate"}, follow=True)
+    response = client_for(admin).post(_activation(club, admin), {"action": "deactivate", "confirm": "yes"}, follow=True)
     assert "at least one active admin" in response.content.decode()
     assert Membership.objects.get(pk=admin.pk).is_active
     assert not AuditEvent.objects.filter(action="member.deactivated").exists()
@@ -41,5 +41,5 @@ def test_a_dispatcher_sees_the_members_but_not_the_admin_actions(dispatcher, pil
     client = client_for(dispatcher)
     page = client.get(reverse("member_list", args=[club.slug])).content.decode()
     assert "Pilot" in page and _activation(club, pilot) not in page
-    assert client.post(_activation(club, pilot), {"action": "deactivate"}).status_code == 404
+    assert client.post(_activation(club, pilot), {"action": "deactivate", "confirm": "yes"}).status_code == 404
     assert Membership.objects.get(pk=pilot.pk).is_active

@@ -36,9 +36,9 @@ AIRCRAFT = [
     ("C-GDFA", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
     ("C-GDFB", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
     ("C-FDFC", "Piper PA-28-161", Aircraft.Kind.AIRPLANE, "165.00", "Annual inspection due"),
+    ("SIM1", "Redbird FMX", Aircraft.Kind.SIMULATOR, "90.00", ""),
     ("C-GDFD", "Cessna 152", Aircraft.Kind.AIRPLANE, "140.00", ""),
     ("C-GDFE", "Diamond DA40", Aircraft.Kind.AIRPLANE, "210.00", ""),
-    ("SIM1", "Redbird FMX", Aircraft.Kind.SIMULATOR, "90.00", ""),
 ]
 MEMBERS = [
     ("admin", "Alex Admin", {"is_admin": True, "is_pilot": False}),
