@@ -1,7 +1,7 @@
 """The form an instructor (or a dispatcher, for any instructor) marks available hours with.
 Times are club-local wall-clock times; the service is the guarantee."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -33,6 +33,15 @@ class AvailabilityForm(forms.Form):
         if not rules.EARLIEST_DAY <= day <= rules.LATEST_DAY - timedelta(days=1):
             raise forms.ValidationError(rules.TIME_OUT_OF_RANGE, code="time_out_of_range")
         return day
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        # Only 00:00 means "until midnight"; any other "to" before "from" is a typing mistake.
+        if start is not None and end is not None and end <= start and end != time(0):
+            self.add_error("end", forms.ValidationError(
+                "The hours must end after they start (00:00 for midnight).", code="period_invalid"))
+        return data
 
     def period(self) -> tuple[datetime, datetime]:
         day, tz = self.cleaned_data["day"], self.membership.organization.tz

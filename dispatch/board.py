@@ -96,6 +96,15 @@ class Board:
     length: timedelta
     days: list[date] = field(default_factory=list)
     agenda: list[BoardBlock] = field(default_factory=list)
+    now: datetime | None = None
+
+
+def busy_until(booking: Booking, now: datetime) -> datetime:
+    """Until when a booking keeps its aircraft: an aircraft still checked out after its booked
+    end is not back, so it stays taken until it is checked in (at least until now)."""
+    if booking.status == Booking.Status.DISPATCHED:
+        return max(booking.end, now)
+    return booking.end
 
 
 def percent(moment: datetime, start: datetime, end: datetime) -> float:
@@ -174,11 +183,12 @@ def next_free_slot(bookings: list[Booking], *, organization: Organization, day: 
     opens, closes = at_local(day, organization.day_starts, tz), at_local(day, organization.day_ends, tz)
     candidate = ceil_to_step(max(opens, now), tz, step)  # in UTC from here on
     for booking in sorted(bookings, key=lambda b: b.start):
-        if booking.end <= candidate:
+        until = busy_until(booking, now)
+        if until <= candidate:
             continue
         if booking.start >= candidate + length:
             break
-        candidate = ceil_to_step(booking.end, tz, step)
+        candidate = ceil_to_step(until, tz, step)
     return candidate if candidate + length <= closes else None
 
 
@@ -267,7 +277,7 @@ def board_for(*, organization: Organization, day: date, view: str, now: datetime
         instructor_rows = []
     board = Board(start, end, view, day, rows + instructor_rows, [], None,
                   timedelta(minutes=organization.booking_step_minutes),
-                  timedelta(minutes=organization.default_booking_minutes))
+                  timedelta(minutes=organization.default_booking_minutes), now=now)
     today = timezone.localtime(now, tz).date()
     if view == "week":
         _place_week(board, by_aircraft, organization, now)

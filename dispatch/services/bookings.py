@@ -99,6 +99,10 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
         with transaction.atomic():
             if data.aircraft.pk != booking.aircraft_id:
                 rules.check_aircraft_bookable(data.aircraft)
+            else:
+                # Staying on a grounded aircraft is allowed (the booking is marked at risk);
+                # on a retired one it is not: it would vanish from the board.
+                rules.check_aircraft_not_retired(data.aircraft)
             _validate(data, exclude=booking)
             updated = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
                 aircraft=data.aircraft, start=data.start, end=data.end, purpose=data.purpose,

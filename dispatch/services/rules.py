@@ -61,11 +61,15 @@ def _retired_at_now(aircraft: Aircraft) -> datetime | None:
     return row[0] if row else aircraft.retired_at
 
 
-def check_aircraft_bookable(aircraft: Aircraft) -> None:
+def check_aircraft_not_retired(aircraft: Aircraft) -> None:
     aircraft.retired_at = _retired_at_now(aircraft)
     if aircraft.is_retired:
         raise Conflict("aircraft_retired", f"{aircraft.registration} is retired and can no longer be booked.",
                        field="aircraft")
+
+
+def check_aircraft_bookable(aircraft: Aircraft) -> None:
+    check_aircraft_not_retired(aircraft)
     if aircraft.is_grounded:
         raise Conflict("aircraft_grounded", f"{aircraft.registration} is grounded: {aircraft.grounded_reason}",
                        field="aircraft")

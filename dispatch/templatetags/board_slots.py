@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from dispatch.board import Board, BoardRow, percent
+from dispatch.board import Board, BoardRow, busy_until, percent
 
 register = template.Library()
 
@@ -24,7 +24,8 @@ def booking_link(new_url: str, aircraft_id: int, start: datetime, end: datetime,
 def day_slots(board: Board, row: BoardRow, new_url: str, tz, first_focus: bool = False):
     """One link per free step of the frame, each proposing a booking of the club's default
     length from there (cut short by the next booking)."""
-    taken = [(b.booking.start, b.booking.end) for b in row.blocks]
+    now = board.now or timezone.now()
+    taken = [(b.booking.start, busy_until(b.booking, now)) for b in row.blocks]
     slots, moment = [], board.start
     while moment < board.end:
         slot_end = min(moment + board.step, board.end)

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 from django.contrib import messages
 from django.http import Http404
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dispatch import extensions, policy
+from dispatch.board import ceil_to_step
 from dispatch.forms import CheckOutForm, WalkUpAircraftForm, WalkUpForm
 from dispatch.services.bookings import BookingInput
 from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
@@ -61,12 +63,11 @@ def check_in(request, pk: int):
 
 def expected_back(club, now=None):
     """Now plus the club's default booking length, rounded up to its booking step (so the
-    walk-up gets at least the default length and ends on the board's grid)."""
-    now = timezone.localtime(now, club.tz).replace(second=0, microsecond=0)
-    end = now + timedelta(minutes=club.default_booking_minutes)
-    step = club.booking_step_minutes
-    past = (end.hour * 60 + end.minute) % step
-    return end + timedelta(minutes=step - past) if past else end
+    walk-up gets at least the default length and ends on the board's grid). Added in UTC, so
+    a walk-up across a clock change still gets its real length."""
+    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    end = now.astimezone(dt_timezone.utc) + timedelta(minutes=club.default_booking_minutes)
+    return timezone.localtime(ceil_to_step(end, club.tz, timedelta(minutes=club.booking_step_minutes)), club.tz)
 
 
 @club_member("dispatch")

@@ -115,7 +115,13 @@
     window.location.href = url.toString();
   });
   document.addEventListener("pointercancel", function () { drag = null; clear(); });
+  // The click that ends a drag must not also follow the first slot's link; later clicks do
+  // (also after Back brings this page out of the browser's cache).
   board.addEventListener("click", function (event) {
-    if (dragged) event.preventDefault();
+    if (dragged) {
+      event.preventDefault();
+      dragged = false;
+    }
   });
+  window.addEventListener("pageshow", function () { dragged = false; drag = null; clear(); });
 })();

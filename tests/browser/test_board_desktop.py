@@ -96,6 +96,27 @@ def test_dragging_across_slots_proposes_the_range(new_page, club, pilot, aircraf
     expect(page.locator("#id_start")).to_have_value("2030-06-10T10:00")
 
 
+def test_after_a_drag_the_board_still_takes_clicks(new_page, club, pilot, aircraft):
+    """The page can outlive a drag (Back from the browser's cache, or a navigation that does
+    not happen): its slots and blocks must still follow their links."""
+    page = new_page(pilot, **DESKTOP)
+    page.goto(f"/o/{club.slug}/board/?date=2030-06-10")
+    # A 204 answer cancels the drag's navigation and leaves the board as it is.
+    page.route("**/bookings/new/**", lambda route: route.fulfill(status=204))
+    row = _row(page, aircraft.registration)
+    a = row.locator("a.slot[aria-label='Book F-GABC 10:00']").bounding_box()
+    b = row.locator("a.slot[aria-label='Book F-GABC 11:00']").bounding_box()
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=6)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    page.unroute("**/bookings/new/**")
+    expect(page).to_have_url(re.compile(r"/board/"))
+    row.locator("a.slot[aria-label='Book F-GABC 14:00']").click()
+    expect(page.locator("#id_start")).to_have_value("2030-06-10T14:00")
+
+
 def test_keyboard_tab_into_the_grid_arrows_and_enter_books(new_page, club, pilot, aircraft, aircraft2):
     page = new_page(pilot, **DESKTOP)
     page.goto(f"/o/{club.slug}/board/?date=2030-06-10")

@@ -128,3 +128,11 @@ def test_another_clubs_hours_cannot_be_removed_from_here(outsider, instructor, c
     span = availability_add(actor=instructor, instructor=instructor, start=at(10, 9), end=at(10, 12))
     r = client_for(outsider).post(reverse("dispatch:availability_remove", args=[other_club.slug, span.pk]))
     assert r.status_code == 404 and InstructorAvailability.objects.filter(pk=span.pk).exists()
+
+
+def test_hours_typed_backwards_are_refused_not_stretched_over_the_night(instructor, club):
+    url = reverse("dispatch:availability", args=[club.slug])
+    response = client_for(instructor).post(url, {"day": "2030-06-10", "start": "14:00", "end": "10:00", "note": ""})
+    assert response.status_code == 400
+    assert "must end after they start" in response.content.decode()
+    assert not InstructorAvailability.objects.exists()

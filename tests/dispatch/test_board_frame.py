@@ -20,8 +20,8 @@ def _club(**settings):
     return SimpleNamespace(**values)
 
 
-def _booking(start, end):
-    return SimpleNamespace(start=start, end=end)
+def _booking(start, end, status="booked"):
+    return SimpleNamespace(start=start, end=end, status=status)
 
 
 def test_frame_is_the_clubs_operating_hours():
@@ -127,3 +127,16 @@ def test_next_free_slot_is_the_first_free_step_in_hours(day, step, length, now_m
     fitting = [c for c in candidates if c >= now and c + timedelta(minutes=length) <= closes
                and _free(bookings, c, c + timedelta(minutes=length))]
     assert free == (fitting[0] if fitting else None)
+
+
+def test_an_aircraft_still_out_after_its_booking_is_not_free():
+    from dispatch.models import Booking
+
+    overdue = SimpleNamespace(start=at(10, 8), end=at(10, 10), status=Booking.Status.DISPATCHED)
+    now = at(10, 10, 40)
+    # Due back at 10:00, still out at 10:40: the next free slot is after now, on the step.
+    assert next_free_slot([overdue], organization=_club(), day=date(2030, 6, 10), now=now) == at(10, 11)
+    back = SimpleNamespace(start=at(10, 8), end=at(10, 10), status=Booking.Status.COMPLETED)
+    assert next_free_slot([back], organization=_club(), day=date(2030, 6, 10), now=now) == at(10, 11)
+    booked = SimpleNamespace(start=at(10, 8), end=at(10, 12), status=Booking.Status.BOOKED)
+    assert next_free_slot([booked], organization=_club(), day=date(2030, 6, 10), now=now) == at(10, 12)

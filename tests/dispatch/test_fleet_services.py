@@ -211,3 +211,16 @@ def test_only_the_clubs_fleet_managers_correct_meters(persona, request, aircraft
              reason="x")
     aircraft.refresh_from_db()
     assert aircraft.hobbs == Decimal("1000.0")
+
+
+def test_an_old_booking_on_a_retired_aircraft_cannot_be_moved_to_a_new_day(admin, aircraft, pilot, book):
+    stale = book(aircraft, at(10, 9), at(10, 10), [(pilot, BookingCrew.Role.PIC)])
+    Booking.objects.filter(pk=stale.pk).update(start=timezone.now() - timedelta(days=2),
+                                               end=timezone.now() - timedelta(days=2) + timedelta(hours=1))
+    aircraft_retire(actor=admin, aircraft=aircraft)
+    with pytest.raises(ValidationError) as refused:
+        booking_update(actor=admin, booking=Booking.objects.get(pk=stale.pk), data=BookingInput(
+            aircraft=Aircraft.objects.get(pk=aircraft.pk), start=at(15, 9), end=at(15, 10),
+            crew=[(pilot, BookingCrew.Role.PIC)]))
+    assert refused.value.code == "aircraft_retired"
+    assert Booking.objects.get(pk=stale.pk).start < timezone.now()

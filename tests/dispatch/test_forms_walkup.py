@@ -2,6 +2,7 @@
 tach from its last check-in and the expected return from the club's default length."""
 
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
@@ -85,3 +86,12 @@ def test_the_aircraft_options_carry_their_meters_for_the_script(dispatcher, airc
     html = client_for(dispatcher).get(_walkup(club, aircraft=aircraft.pk)).content.decode()
     assert 'data-hobbs="1000.0"' in html and 'data-tach="800.0"' in html
     assert "js/forms.js" in html
+
+
+def test_expected_back_keeps_its_real_length_across_the_spring_clock_change(club):
+    # 01:30 Paris on 2030-03-31, clocks jump 02:00 -> 03:00: an hour later is 03:30 local.
+    club.default_booking_minutes, club.booking_step_minutes = 60, 30
+    back = expected_back(club, datetime(2030, 3, 31, 1, 30, tzinfo=PARIS))
+    utc = dt_timezone.utc
+    assert back.astimezone(utc) - datetime(2030, 3, 31, 1, 30, tzinfo=PARIS).astimezone(utc) == timedelta(hours=1)
+    assert (back.hour, back.minute) == (3, 30)
