@@ -94,8 +94,16 @@ def aircraft_create(*, actor: Membership, data: AircraftInput) -> Aircraft:
     return aircraft
 
 
+def _require_in_service(aircraft: Aircraft, verb: str) -> None:
+    """A retired aircraft is history: reinstate it before changing it."""
+    if Aircraft.objects.filter(pk=aircraft.pk, retired_at__isnull=False).exists():
+        raise Conflict("aircraft_retired", f"{aircraft.registration} is retired: reinstate it to {verb} it.",
+                       field="aircraft")
+
+
 def aircraft_update(*, actor: Membership, aircraft: Aircraft, data: AircraftInput) -> Aircraft:
     policy.require_fleet_manager(actor, aircraft, "edit")
+    _require_in_service(aircraft, "edit")
     with transaction.atomic():
         before = aircraft.registration
         _apply(aircraft, data)
@@ -110,6 +118,7 @@ def aircraft_set_status(*, actor: Membership, aircraft: Aircraft, grounded: bool
     """Ground (with a reason) or release an aircraft. Future bookings stay; the board marks
     them at risk so a dispatcher can move them."""
     policy.require_status_setter(actor, aircraft)
+    _require_in_service(aircraft, "ground or release")
     reason = reason.strip()
     if grounded and not reason:
         raise Invalid("reason_required", "Say why the aircraft is grounded.", field="reason")

@@ -224,3 +224,19 @@ def test_an_old_booking_on_a_retired_aircraft_cannot_be_moved_to_a_new_day(admin
             crew=[(pilot, BookingCrew.Role.PIC)]))
     assert refused.value.code == "aircraft_retired"
     assert Booking.objects.get(pk=stale.pk).start < timezone.now()
+
+
+def test_a_retired_aircraft_is_not_edited_grounded_or_released_until_reinstated(admin, aircraft):
+    aircraft_retire(actor=admin, aircraft=aircraft)
+    with pytest.raises(ValidationError) as refused:
+        aircraft_update(actor=admin, aircraft=aircraft, data=AircraftInput(registration="F-GABC", aircraft_type="DR401"))
+    assert refused.value.code == "aircraft_retired"
+    from dispatch.services.fleet import aircraft_set_status
+    with pytest.raises(ValidationError) as refused:
+        aircraft_set_status(actor=admin, aircraft=aircraft, grounded=True, reason="Sold for parts")
+    assert refused.value.code == "aircraft_retired"
+    kept = Aircraft.objects.get(pk=aircraft.pk)
+    assert (kept.aircraft_type, kept.status) == (aircraft.aircraft_type, Aircraft.Status.AVAILABLE)
+    aircraft_reinstate(actor=admin, aircraft=kept)
+    aircraft_update(actor=admin, aircraft=kept, data=AircraftInput(registration="F-GABC", aircraft_type="DR401"))
+    assert Aircraft.objects.get(pk=aircraft.pk).aircraft_type == "DR401"
