@@ -140,3 +140,22 @@ def test_an_aircraft_still_out_after_its_booking_is_not_free():
     assert next_free_slot([back], organization=_club(), day=date(2030, 6, 10), now=now) == at(10, 11)
     booked = SimpleNamespace(start=at(10, 8), end=at(10, 12), status=Booking.Status.BOOKED)
     assert next_free_slot([booked], organization=_club(), day=date(2030, 6, 10), now=now) == at(10, 12)
+
+
+def test_next_free_slot_across_the_spring_gap_with_a_day_from_midnight():
+    # 2030-03-31 in Paris: 02:00 does not exist (01:59 CET is followed by 03:00 CEST).
+    club = _club(day_starts=time(0), day_ends=time(23, 59))
+    now = datetime(2030, 3, 31, 1, 40, tzinfo=PARIS)
+    assert next_free_slot([], organization=club, day=date(2030, 3, 31), now=now) == datetime(2030, 3, 31, 3, 0, tzinfo=PARIS)
+    # A booking 03:00-04:00 CEST pushes it to 04:00; an hour of real time, not of wall clock.
+    taken = _booking(datetime(2030, 3, 31, 3, 0, tzinfo=PARIS), datetime(2030, 3, 31, 4, 0, tzinfo=PARIS))
+    assert next_free_slot([taken], organization=club, day=date(2030, 3, 31), now=now) == datetime(2030, 3, 31, 4, 0, tzinfo=PARIS)
+
+
+def test_next_free_slot_in_the_repeated_autumn_hour():
+    # 2030-10-27 in Paris: 02:00-03:00 happens twice. 02:40 CEST (00:40 UTC) rounds to 02:00 CET.
+    club = _club(day_starts=time(0), day_ends=time(23, 59))
+    now = datetime(2030, 10, 27, 0, 40, tzinfo=dt_timezone.utc)
+    slot = next_free_slot([], organization=club, day=date(2030, 10, 27), now=now)
+    assert slot == datetime(2030, 10, 27, 1, 0, tzinfo=dt_timezone.utc)
+    assert slot - now == timedelta(minutes=20)
