@@ -51,3 +51,11 @@ def next_free_link(new_url: str, row: BoardRow, start: datetime | None, length, 
     if start is None:
         return format_html("{}?aircraft={}", new_url, row.aircraft.pk)
     return booking_link(new_url, row.aircraft.pk, start, start + length, tz)
+
+
+@register.simple_tag
+def lesson_link(new_url: str, row: BoardRow, shade, length, tz):
+    """A lesson with this instructor at the start of their available hours, of the club's
+    default length (or shorter, to fit the hours)."""
+    end = min(shade.start + length, shade.end)
+    return f"{new_url}?instructor={row.instructor.pk}&start={_local(shade.start, tz)}&end={_local(end, tz)}"

@@ -11,7 +11,7 @@ from dispatch.services import rules
 from dispatch.services.bookings import booking_cancel, booking_create, booking_update
 from dispatch.views.lookups import aircraft_for, booking_for
 from clubs.access import club_member
-from clubs.models import AuditEvent
+from clubs.models import AuditEvent, Membership
 from core.errors import Refusal
 from core.form_errors import add_service_error
 from core.query_params import parse_id
@@ -39,9 +39,23 @@ def _initial_for_new(request) -> tuple[dict, str]:
         end = start + timedelta(minutes=request.club.default_booking_minutes)
     initial.update(start=start, end=end)
     m = request.membership
-    if not policy.may_dispatch(m):
-        initial["pic"] = m.pk
+    instructor = _instructor_asked(request)
+    if instructor is not None:
+        initial["instructor"] = instructor.pk
+    if not policy.may_dispatch(m) and m != instructor:
+        # A student books the lesson as its student; anyone else flies it in command.
+        initial["student" if instructor is not None and m.instructor_id else "pic"] = m.pk
     return initial, note
+
+
+def _instructor_asked(request):
+    """The instructor of a lesson booked from their row on the board (?instructor=): an
+    active instructor of this club, or nobody."""
+    instructor_id = parse_id(request.GET.get("instructor"))
+    if instructor_id is None:
+        return None
+    return (Membership.objects.filter(organization=request.club, pk=instructor_id, is_instructor=True, is_active=True)
+            .select_related("user").first())
 
 
 def _parse_moment(value: str | None) -> datetime | None:

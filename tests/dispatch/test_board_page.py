@@ -157,3 +157,22 @@ def test_instructor_rows_cost_a_fixed_number_of_queries(dispatcher, club, aircra
         InstructorAvailability.objects.create(organization=club, instructor=other, start=at(10, 8 + n), end=at(10, 9 + n))
         book(aircraft, at(10, 10 + 2 * n), at(10, 11 + 2 * n), [(other, PIC)])
     assert queries() == small
+
+
+def test_an_instructors_available_hours_book_a_lesson_with_them(student, club, instructor, outsider):
+    club.show_instructor_rows = True
+    club.save()
+    InstructorAvailability.objects.create(organization=club, instructor=instructor, start=at(10, 9), end=at(10, 12))
+    html = _board(student, club, date="2030-06-10")
+    new = reverse("dispatch:booking_new", args=[club.slug])
+    link = f'{new}?instructor={instructor.pk}&amp;start=2030-06-10T09:00&amp;end=2030-06-10T10:00'
+    assert link in html and f'href="{new}?instructor={instructor.pk}"' in html
+    # The lesson's form: the instructor and the student who asked, at the available hour.
+    form = client_for(student).get(new, {"instructor": instructor.pk, "start": "2030-06-10T09:00",
+                                         "end": "2030-06-10T10:00"}).context["form"]
+    assert (form.initial["instructor"], form.initial["student"]) == (instructor.pk, student.pk)
+    assert "pic" not in form.initial
+    # Someone who is not an instructor of this club is not prefilled.
+    for stranger in (outsider.pk, student.pk, "x"):
+        form = client_for(student).get(new, {"instructor": stranger}).context["form"]
+        assert "instructor" not in form.initial and form.initial["pic"] == student.pk
