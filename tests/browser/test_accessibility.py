@@ -29,10 +29,20 @@ def _check(request, page, name):
     assert_no_serious_violations(page)
 
 
-@pytest.mark.parametrize("view", ["day", "week"])
-def test_the_board(request, new_page, live_server, club, dispatcher, aircraft, aircraft2, booking, size, view):
+@pytest.mark.parametrize("view", ["day", "week", "agenda"])
+def test_the_board(request, new_page, live_server, club, dispatcher, aircraft, aircraft2, booking, instructor, size,
+                   view):
+    # A full board: a booking, a grounded aircraft, instructor rows with available hours.
+    from dispatch.models import Aircraft, InstructorAvailability
+    from tests.conftest import at
+
+    Aircraft.objects.filter(pk=aircraft2.pk).update(status="grounded", grounded_reason="Magneto check")
+    club.show_instructor_rows = True
+    club.save()
+    InstructorAvailability.objects.create(organization=club, instructor=instructor, start=at(10, 13), end=at(10, 17))
     page = new_page(dispatcher, width=size[0], height=size[1])
-    page.goto(f"/o/{club.slug}/board/?view={view}")
+    page.goto(f"/o/{club.slug}/board/?view={view}&date=2030-06-10")
+    assert page.locator(f"a[href='/o/{club.slug}/bookings/{booking.pk}/']").count() >= 1
     _check(request, page, f"board-{view}")
 
 
