@@ -132,11 +132,6 @@ def _hour_floor(moment: datetime, tz) -> datetime:
     return moment - timedelta(minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
 
 
-def _hour_ceil(moment: datetime, tz) -> datetime:
-    floor = _hour_floor(moment, tz)
-    return floor if floor == moment else floor + timedelta(hours=1)
-
-
 def day_frame(day: date, organization: Organization, bookings=()) -> tuple[datetime, datetime]:
     """The day view's window: the club's operating hours, widened to whole hours and to
     take in any booking of that day that lies partly or wholly outside them (never beyond
@@ -148,7 +143,7 @@ def day_frame(day: date, organization: Organization, bookings=()) -> tuple[datet
     for booking in bookings:
         if booking.start < next_midnight and booking.end > midnight:
             start, end = min(start, booking.start), max(end, booking.end)
-    start, end = _hour_floor(start, tz), _hour_ceil(end, tz)
+    start, end = _hour_floor(start, tz), ceil_to_step(end, tz, timedelta(hours=1))
     return max(start, midnight), min(end, next_midnight)
 
 

@@ -34,6 +34,12 @@ class AircraftChoiceField(forms.ModelChoiceField):
     """Grounded aircraft stay listed (a booking already on one keeps it) but say so, so nobody
     picks one by accident; the service refuses a new booking on it (aircraft_grounded)."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Aircraft.objects.none())
+        kwargs.setdefault("empty_label", "Choose an aircraft")
+        kwargs.setdefault("error_messages", {"required": "Choose an aircraft."})
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Aircraft) -> str:
         label = f"{obj.registration} ({obj.aircraft_type})" if obj.aircraft_type else obj.registration
         if obj.is_retired:
@@ -62,8 +68,7 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
 
 class BookingForm(forms.Form):
-    aircraft = AircraftChoiceField(queryset=Aircraft.objects.none(), empty_label="Choose an aircraft",
-                                   error_messages={"required": "Choose an aircraft."})
+    aircraft = AircraftChoiceField()
     start = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
     end = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
     pic = MemberChoiceField(queryset=Membership.objects.none(), required=False, label="Pilot in command",
@@ -180,8 +185,7 @@ class CheckInForm(forms.Form):
 class WalkUpAircraftForm(forms.Form):
     """Step one of walk-up dispatch (a GET): which aircraft, so step two can prefill its meters."""
 
-    aircraft = AircraftChoiceField(queryset=Aircraft.objects.none(), empty_label="Choose an aircraft",
-                                   error_messages={"required": "Choose an aircraft."})
+    aircraft = AircraftChoiceField()
 
     def __init__(self, *args, club, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,8 +212,7 @@ class AircraftMetersSelect(forms.Select):
 class WalkUpForm(BookingForm, CheckOutForm):
     """Walk-up dispatch: the booking starts now; only the expected return is asked."""
 
-    aircraft = AircraftChoiceField(queryset=Aircraft.objects.none(), empty_label="Choose an aircraft",
-                                   widget=AircraftMetersSelect, error_messages={"required": "Choose an aircraft."})
+    aircraft = AircraftChoiceField(widget=AircraftMetersSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

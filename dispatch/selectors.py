@@ -3,7 +3,7 @@
 from datetime import date, datetime, time
 from datetime import timezone as dt_timezone
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clubs.models import Membership
@@ -35,4 +35,13 @@ def upcoming_bookings_of_member(membership: Membership) -> QuerySet[Booking]:
         .filter(end__gte=timezone.now())
         .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.COMPLETED])
         .order_by("start")
+    )
+
+
+def past_bookings_of_member(membership: Membership) -> QuerySet[Booking]:
+    """The other half of upcoming_bookings_of_member: flown, cancelled, or over, newest first."""
+    return (
+        bookings_of_member(membership)
+        .filter(Q(end__lt=timezone.now()) | Q(status__in=[Booking.Status.CANCELLED, Booking.Status.COMPLETED]))
+        .order_by("-start", "-pk")
     )

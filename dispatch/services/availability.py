@@ -11,7 +11,7 @@ from clubs.models import Membership
 from clubs.policy import can, require_active, require_same_club
 from core.errors import Invalid, NotAllowed
 from dispatch.models import InstructorAvailability
-from dispatch.services.rules import TIME_OUT_OF_RANGE, in_time_range, local_span
+from dispatch.services.rules import check_times, local_span
 
 
 def require_hours_keeper(actor: Membership, instructor: Membership) -> None:
@@ -22,23 +22,13 @@ def require_hours_keeper(actor: Membership, instructor: Membership) -> None:
         raise NotAllowed("not_allowed", "You can mark only your own available hours.")
 
 
-def _check_period(start: datetime | None, end: datetime | None) -> None:
-    if start is None or end is None:
-        raise Invalid("period_required", "Give a start and an end time.", field="start" if start is None else "end")
-    for name, moment in (("start", start), ("end", end)):
-        if not in_time_range(moment):
-            raise Invalid("time_out_of_range", TIME_OUT_OF_RANGE, field=name)
-    if end <= start:
-        raise Invalid("period_invalid", "The end must be after the start.", field="end")
-
-
 def availability_add(*, actor: Membership, instructor: Membership, start: datetime, end: datetime,
                      note: str = "") -> InstructorAvailability:
     require_hours_keeper(actor, instructor)
     if not (instructor.is_instructor and instructor.is_active):
         raise Invalid("not_an_instructor", f"{instructor.user.display_name} is not an active instructor.",
                       field="instructor")
-    _check_period(start, end)
+    check_times(start, end)
     with transaction.atomic():
         # Locking the instructor serialises two adds for them: each sees the other's span and
         # merges with it, instead of both inserting an overlapping one.
@@ -59,7 +49,6 @@ def availability_add(*, actor: Membership, instructor: Membership, start: dateti
 
 
 def availability_remove(*, actor: Membership, availability: InstructorAvailability) -> None:
-    require_active(actor)
     require_same_club(actor, availability, "available hours")
     require_hours_keeper(actor, availability.instructor)
     tz = availability.organization.tz

@@ -33,7 +33,8 @@ def in_time_range(moment: datetime) -> bool:
     return EARLIEST_DAY <= moment.date() <= LATEST_DAY
 
 
-def check_period(start: datetime, end: datetime) -> None:
+def check_times(start: datetime | None, end: datetime | None) -> None:
+    """Both given, within the years the club's data may use, the end after the start."""
     if start is None or end is None:
         raise Invalid("period_required", "Give a start and an end time.", field="start" if start is None else "end")
     for name, moment in (("start", start), ("end", end)):
@@ -41,6 +42,11 @@ def check_period(start: datetime, end: datetime) -> None:
             raise Invalid("time_out_of_range", TIME_OUT_OF_RANGE, field=name)
     if end <= start:
         raise Invalid("period_invalid", "The end must be after the start.", field="end")
+
+
+def check_period(start: datetime, end: datetime) -> None:
+    """A booking's times: check_times, and no longer than MAX_BOOKING."""
+    check_times(start, end)
     if end - start > MAX_BOOKING:
         raise Invalid("booking_too_long", f"A booking can last at most {MAX_BOOKING.days} days.", field="end")
 

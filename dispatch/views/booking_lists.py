@@ -11,8 +11,7 @@ from dispatch import extensions
 from dispatch.booking_search import BookingFilters, bookings_matching, csv_lines, page_of
 from dispatch.booking_search_forms import BookingSearchForm
 from dispatch.models import BookingCrew
-from dispatch.past_bookings import past_bookings_of_member
-from dispatch.selectors import upcoming_bookings_of_member
+from dispatch.selectors import past_bookings_of_member, upcoming_bookings_of_member
 
 PAST_PAGE_SIZE = 20
 
