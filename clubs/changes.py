@@ -31,6 +31,7 @@ EVENTS: dict[str, str] = {
     "booking.cancelled": "A booking was cancelled.",
     "booking.dispatched": "The aircraft of a booking was checked out.",
     "booking.completed": "The aircraft of a booking was checked in.",
+    "booking.check_in_corrected": "The meters, fuel or ground time of a checked-in booking were corrected.",
     "aircraft.added": "An aircraft or simulator joined the fleet.",
     "aircraft.changed": "An aircraft's registration, type, base, rate or recorder changed.",
     "aircraft.status_changed": "An aircraft was grounded or returned to service.",
@@ -44,6 +45,17 @@ EVENTS: dict[str, str] = {
     "flight_log.created": "Flight log entries were created for a flight or a checked-in booking.",
     "flight_log.updated": "A flight log entry was completed or changed.",
     "flight_log.deleted": "A flight log entry recorded by hand or by an external logbook was deleted.",
+    "charge.priced": "A flown booking was billed, or billed again after a correction: draft lines changed.",
+    "invoice.changed": "A draft invoice or credit note gained or lost a line by hand.",
+    "invoice.created": "An invoice or credit note was issued: it has its number and counts in the balance.",
+    "invoice.paid": "An issued invoice was settled in full by payments and credits.",
+    "invoice.voided": "An issued invoice or credit note was voided.",
+    "payment.recorded": "A payment was recorded on a member's account.",
+    "payment.voided": "A recorded payment was voided.",
+    "expense.submitted": "An expense was submitted (or recorded) for reimbursement.",
+    "expense.decided": "A submitted expense was approved (credited on the next invoice) or rejected.",
+    "account.changed": "A member's billing group or credit limit changed.",
+    "billing.changed": "The club's billing settings, an aircraft's terms or an instructor's rates changed.",
 }
 
 

@@ -9,6 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.currencies import is_currency
+
+
+def validate_currency(value: str) -> None:
+    if not is_currency(value):
+        raise ValidationError(f"{value!r} is not an ISO 4217 currency code (for example EUR, CAD, USD).")
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -98,6 +105,9 @@ class Organization(models.Model):
     show_instructor_rows = models.BooleanField(
         default=False, help_text="The board lists instructors with their bookings and the hours they are available.")
     altitude_unit = models.CharField(max_length=2, choices=AltitudeUnit.choices, default=AltitudeUnit.FEET)
+    # The club's money (accounting): every rate, invoice and payment is in this currency.
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency],
+                                help_text="ISO 4217 code, for example EUR, CAD or USD.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,6 +130,7 @@ class Organization(models.Model):
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
     DISPATCHER = "dispatcher", "Dispatcher"
+    TREASURER = "treasurer", "Treasurer"
     INSTRUCTOR = "instructor", "Instructor"
     PILOT = "pilot", "Pilot"
     MAINTENANCE = "maintenance", "Maintenance"
@@ -146,6 +157,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     is_admin = models.BooleanField(default=False)
     is_dispatcher = models.BooleanField(default=False)
+    # Bills the club's flying and records its money (accounting); admins may do it too.
+    is_treasurer = models.BooleanField(default=False)
     is_instructor = models.BooleanField(default=False)
     is_pilot = models.BooleanField(default=True)
     is_maintenance = models.BooleanField(default=False)

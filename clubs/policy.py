@@ -32,6 +32,10 @@ CAPABILITIES: dict[str, Callable[[Membership], bool]] = {
     # Connections to other systems (Wi-Flight, API keys, webhooks) are set up by a person.
     "manage_integrations": lambda m: m.is_admin and not m.user.is_service_account,
     "run_sync_queue": lambda m: m.is_admin or m.is_dispatcher,
+    # Money (accounting): a treasurer or an admin bills, issues, records payments and reads
+    # every member's account; a viewer (a board member) reads them. Everyone reads their own.
+    "manage_accounts": lambda m: m.is_admin or m.is_treasurer,
+    "see_all_accounts": lambda m: m.is_admin or m.is_treasurer or m.is_viewer,
 }
 
 

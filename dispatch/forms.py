@@ -127,6 +127,10 @@ class CancelForm(forms.Form):
 
 
 METER = {"max_digits": 8, "decimal_places": 1, "min_value": Decimal("0")}
+FUEL = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0"), "required": False,
+        "help_text": "What the crew paid for fuel themselves, from the receipt (credited on a wet rate)."}
+GROUND = {"max_digits": 4, "decimal_places": 2, "min_value": Decimal("0"), "max_value": Decimal("24"), "required": False,
+          "help_text": "Briefing and debriefing given by the instructor, billed at the ground rate."}
 
 
 class CheckOutForm(forms.Form):
@@ -147,6 +151,8 @@ class CheckInForm(forms.Form):
     tach_in = forms.DecimalField(label="Tach in", **METER)
     squawks = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000,
                               help_text="Defects noticed during the flight.")
+    fuel_cost = forms.DecimalField(label="Fuel bought", **FUEL)
+    ground_hours = forms.DecimalField(label="Ground instruction (hours)", **GROUND)
     confirm_meters = forms.BooleanField(required=False, label="Save anyway: the meter readings are right")
 
     def __init__(self, *args, hobbs_out: Decimal | None = None, flown=None, **kwargs):
@@ -179,7 +185,21 @@ class CheckInForm(forms.Form):
             self.fields.pop("confirm_meters", None)
 
     def meters(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("hobbs_in", "tach_in", "squawks")}
+        return {k: self.cleaned_data[k] for k in ("hobbs_in", "tach_in", "squawks")} | self.extras()
+
+    def extras(self) -> dict:
+        return {"fuel_cost": self.cleaned_data.get("fuel_cost") or Decimal("0"),
+                "ground_hours": self.cleaned_data.get("ground_hours") or Decimal("0")}
+
+
+class CheckInCorrectionForm(forms.Form):
+    """A checked-in booking's record corrected after the fact, with the reason (audited)."""
+
+    hobbs_in = forms.DecimalField(label="Hobbs in", **METER)
+    tach_in = forms.DecimalField(label="Tach in", **METER)
+    fuel_cost = forms.DecimalField(label="Fuel bought", **FUEL)
+    ground_hours = forms.DecimalField(label="Ground instruction (hours)", **GROUND)
+    reason = forms.CharField(max_length=300, help_text="Why the record is corrected (kept in the audit log).")
 
 
 class WalkUpAircraftForm(forms.Form):

@@ -144,6 +144,15 @@ def require_dispatch(actor: Membership, booking: Booking | None = None) -> None:
                          "Only dispatchers, admins and the booking's pilot in command check aircraft out and in.")
 
 
+def require_check_in_corrector(actor: Membership, booking: Booking) -> None:
+    """Correcting a check-in after the fact moves money: dispatchers and admins only, never
+    the pilot who self-dispatched."""
+    require_booking_visible(actor, booking)
+    require_active(actor)
+    if not can(actor, "dispatch"):
+        raise NotAllowed("not_allowed", "Only dispatchers and admins correct a check-in.")
+
+
 def require_aircraft_in_club(actor: Membership, aircraft: Aircraft) -> None:
     require_active(actor)
     if aircraft.organization_id != actor.organization_id:

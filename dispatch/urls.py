@@ -17,6 +17,7 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", bookings.booking_cancel_view, name="booking_cancel"),
     path("bookings/<int:pk>/check-out/", dispatching.check_out, name="check_out"),
     path("bookings/<int:pk>/check-in/", dispatching.check_in, name="check_in"),
+    path("bookings/<int:pk>/check-in/correct/", dispatching.check_in_correct, name="check_in_correct"),
     path("walk-up/", dispatching.walkup, name="walkup"),
     path("fleet/", fleet.fleet, name="fleet"),
     path("fleet/new/", fleet.aircraft_new, name="aircraft_new"),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "clubs",
     "dispatch",
     "flights",
+    "accounting",
     "integrations.wiflight",
     "integrations.webhooks",
     "openid_provider",

@@ -30,6 +30,7 @@ club_patterns = [
     path("webhooks/", include("integrations.webhooks.urls")),
     path("", include("dispatch.urls")),
     path("", include("flights.urls")),
+    path("", include("accounting.urls")),
 ]
 
 urlpatterns = [

@@ -118,6 +118,10 @@ class Dispatch(models.Model):
     hobbs_in = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
     tach_in = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
     squawks = models.TextField(blank=True, max_length=4000)
+    # Told at check-in, billed by accounting: fuel the crew bought and paid for themselves
+    # (credited back on a wet rate) and the ground instruction given with the flight.
+    fuel_cost = models.DecimalField(max_digits=12, decimal_places=3, default=Decimal("0"))
+    ground_hours = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0"))
     correction_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -125,6 +129,8 @@ class Dispatch(models.Model):
             models.CheckConstraint(condition=Q(hobbs_in__isnull=True) | Q(hobbs_in__gte=F("hobbs_out")), name="dispatch_hobbs_forward"),
             models.CheckConstraint(condition=Q(tach_in__isnull=True) | Q(tach_in__gte=F("tach_out")), name="dispatch_tach_forward"),
             models.CheckConstraint(condition=Q(hobbs_out__gte=0) & Q(tach_out__gte=0), name="dispatch_readings_not_negative"),
+            models.CheckConstraint(condition=Q(fuel_cost__gte=0) & Q(ground_hours__gte=0) & Q(ground_hours__lte=24),
+                                   name="dispatch_fuel_and_ground_bounded"),
         ]
 
     @property

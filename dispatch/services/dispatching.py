@@ -82,9 +82,20 @@ def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal
     return booking
 
 
+def _check_fuel_and_ground(fuel_cost: Decimal, ground_hours: Decimal) -> None:
+    if fuel_cost is None or fuel_cost < 0 or fuel_cost >= Decimal("1000000"):
+        raise Invalid("fuel_cost_out_of_range", "Give the fuel bought as an amount of money, 0 or more.",
+                      field="fuel_cost")
+    if ground_hours is None or not 0 <= ground_hours <= 24:
+        raise Invalid("ground_hours_out_of_range", "Give the ground instruction in hours, from 0 to 24.",
+                      field="ground_hours")
+
+
 def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, tach_in: Decimal,
-                     at: datetime | None = None, squawks: str = "") -> Booking:
+                     at: datetime | None = None, squawks: str = "", fuel_cost: Decimal = Decimal("0"),
+                     ground_hours: Decimal = Decimal("0")) -> Booking:
     policy.require_dispatch(actor, booking)
+    _check_fuel_and_ground(fuel_cost, ground_hours)
     with transaction.atomic():
         aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
         record = Dispatch.objects.select_for_update().filter(booking=booking).first()
@@ -100,6 +111,7 @@ def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, 
             raise Conflict("booking_state", f"A {booking.get_status_display().lower()} booking cannot be checked in.")
         record.checked_in_at, record.checked_in_by = at or timezone.now(), actor.user
         record.hobbs_in, record.tach_in, record.squawks = hobbs_in, tach_in, squawks.strip()
+        record.fuel_cost, record.ground_hours = fuel_cost, ground_hours
         record.save()
         aircraft.hobbs, aircraft.tach = hobbs_in, tach_in
         aircraft.save(update_fields=["hobbs", "tach"])
@@ -107,7 +119,47 @@ def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, 
         booking_changed(booking=booking, actor=actor, action="booking.completed",
                         summary=f"Checked in {aircraft.registration}: {record.hobbs_hours} h Hobbs, {record.tach_hours} h tach"
                         + ("; squawks reported" if record.squawks else ""),
-                        details={"hobbs_in": str(hobbs_in), "tach_in": str(tach_in), "squawks": record.squawks})
+                        details={"hobbs_in": str(hobbs_in), "tach_in": str(tach_in), "squawks": record.squawks,
+                                 "fuel_cost": str(fuel_cost), "ground_hours": str(ground_hours)})
+    return booking
+
+
+def booking_check_in_correct(*, actor: Membership, booking: Booking, hobbs_in: Decimal, tach_in: Decimal,
+                             fuel_cost: Decimal, ground_hours: Decimal, reason: str) -> Booking:
+    """A dispatcher or an admin corrects a checked-in booking's record (a misread meter, a
+    forgotten fuel receipt). Audited with the reason; billing follows (the draft line is
+    replaced, an issued one credited). The aircraft's meters move only when this was its
+    last check-in, so a later flight's floor is not pulled from under it."""
+    policy.require_check_in_corrector(actor, booking)
+    _check_fuel_and_ground(fuel_cost, ground_hours)
+    if not reason.strip():
+        raise Invalid("reason_required", "Say why the check-in is corrected.", field="reason")
+    if len(reason.strip()) > 300:
+        raise Invalid("reason_too_long", "Keep the reason under 300 characters.", field="reason")
+    with transaction.atomic():
+        aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
+        record = Dispatch.objects.select_for_update().filter(booking=booking).first()
+        booking.refresh_from_db()
+        if record is None or booking.status != Booking.Status.COMPLETED:
+            raise Conflict("booking_state", "Only a checked-in booking's record can be corrected.")
+        _check_meter_in("Hobbs", "hobbs_in", hobbs_in, record.hobbs_out)
+        _check_meter_in("Tach", "tach_in", tach_in, record.tach_out)
+        before = {"hobbs_in": str(record.hobbs_in), "tach_in": str(record.tach_in),
+                  "fuel_cost": str(record.fuel_cost), "ground_hours": str(record.ground_hours)}
+        was_last = aircraft.hobbs == record.hobbs_in and aircraft.tach == record.tach_in and not (
+            Dispatch.objects.filter(booking__aircraft=aircraft, checked_out_at__gt=record.checked_out_at).exists())
+        record.hobbs_in, record.tach_in, record.fuel_cost, record.ground_hours = hobbs_in, tach_in, fuel_cost, ground_hours
+        record.correction_reason = reason.strip()
+        record.save()
+        if was_last:
+            aircraft.hobbs, aircraft.tach = hobbs_in, tach_in
+            aircraft.save(update_fields=["hobbs", "tach"])
+        after = {"hobbs_in": str(hobbs_in), "tach_in": str(tach_in), "fuel_cost": str(fuel_cost),
+                 "ground_hours": str(ground_hours)}
+        if after != before:
+            booking_changed(booking=booking, actor=actor, action="booking.check_in_corrected",
+                            summary=f"Corrected the check-in of {aircraft.registration}: {reason.strip()}",
+                            details={"before": before, "after": after, "reason": reason.strip()})
     return booking
 
 

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from dispatch import extensions, policy
 from dispatch.board import ceil_to_step
-from dispatch.forms import CheckOutForm, WalkUpAircraftForm, WalkUpForm
+from dispatch.forms import CheckInCorrectionForm, CheckOutForm, WalkUpAircraftForm, WalkUpForm
 from dispatch.services.bookings import BookingInput
-from dispatch.services.dispatching import booking_check_in, booking_check_out, walkup_dispatch
+from dispatch.services.dispatching import (booking_check_in, booking_check_in_correct, booking_check_out,
+                                           walkup_dispatch)
 from dispatch.views.bookings import booking_page, checkin_form_for
 from dispatch.views.lookups import booking_for
 from clubs.access import club_member
@@ -59,6 +60,32 @@ def check_in(request, pk: int):
             messages.success(request, f"{booking.aircraft.registration} checked in.")
             return redirect("dispatch:booking", request.club.slug, booking.pk)
     return booking_page(request, booking, status=400, checkin_form=form)
+
+
+@club_member("dispatch")
+def check_in_correct(request, pk: int):
+    """Correct a checked-in booking's meters, fuel or ground time, with a reason; billing
+    follows (accounting re-prices the flight)."""
+    booking = booking_for(request, pk)
+    record = getattr(booking, "dispatch", None)
+    if record is None or booking.status != booking.Status.COMPLETED:
+        raise Http404("No such page.")
+    form = CheckInCorrectionForm(request.POST or None, initial={
+        "hobbs_in": record.hobbs_in, "tach_in": record.tach_in, "fuel_cost": record.fuel_cost,
+        "ground_hours": record.ground_hours})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            booking_check_in_correct(actor=request.membership, booking=booking, hobbs_in=d["hobbs_in"],
+                                     tach_in=d["tach_in"], fuel_cost=d["fuel_cost"] or 0, ground_hours=d["ground_hours"] or 0,
+                                     reason=d["reason"])
+        except Refusal as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Check-in corrected.")
+            return redirect("dispatch:booking", request.club.slug, booking.pk)
+    return render(request, "dispatch/check_in_correct.html", {"form": form, "booking": booking, "record": record},
+                  status=400 if form.errors else 200)
 
 
 def expected_back(club, now=None):

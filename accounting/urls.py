@@ -1,0 +1,8 @@
+"""The club's money pages: the treasurer's (accounting/) and each member's own (my-account/)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounting/", include("accounting.treasurer_urls")),
+    path("my-account/", include("accounting.member_urls")),
+]
