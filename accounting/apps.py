@@ -7,7 +7,9 @@ class AccountingConfig(AppConfig):
 
     def ready(self):
         from clubs.changes import subscribe
-        from accounting import subscribers
+        from accounting import extensions, subscribers
+
+        extensions.register()
 
         # A flight is billed from whichever fact comes first, and re-priced by every later one.
         for event in ("booking.completed", "booking.check_in_corrected", "flight.detected", "flight.assigned"):

@@ -15,7 +15,7 @@ from core.errors import NotAllowed, NotFound
 # question about the actor's roles alone; rules about a particular object live in the
 # subject's policy module.
 CAPABILITIES: dict[str, Callable[[Membership], bool]] = {
-    "see_members": lambda m: m.is_admin or m.is_dispatcher or m.is_viewer,
+    "see_members": lambda m: m.is_admin or m.is_dispatcher or m.is_viewer or m.is_treasurer,
     "manage_members": lambda m: m.is_admin,
     "manage_club": lambda m: m.is_admin,
     "see_audit_log": lambda m: m.is_admin,
@@ -24,11 +24,12 @@ CAPABILITIES: dict[str, Callable[[Membership], bool]] = {
     "book": lambda m: m.is_admin or m.is_dispatcher or m.is_instructor or m.is_pilot,
     "manage_all_bookings": lambda m: m.is_admin or m.is_dispatcher,
     "dispatch": lambda m: m.is_admin or m.is_dispatcher,
-    "see_all_bookings": lambda m: m.is_admin or m.is_dispatcher or m.is_maintenance or m.is_viewer,
-    "see_all_flights": lambda m: m.is_admin or m.is_dispatcher or m.is_maintenance or m.is_viewer,
+    # The treasurer reads what it bills: every booking, flight and flight-log entry.
+    "see_all_bookings": lambda m: m.is_admin or m.is_dispatcher or m.is_maintenance or m.is_viewer or m.is_treasurer,
+    "see_all_flights": lambda m: m.is_admin or m.is_dispatcher or m.is_maintenance or m.is_viewer or m.is_treasurer,
     "assign_flights": lambda m: m.is_admin or m.is_dispatcher,
     "manage_flight_log": lambda m: m.is_admin,
-    "see_all_flight_log": lambda m: m.is_admin or m.is_viewer,
+    "see_all_flight_log": lambda m: m.is_admin or m.is_viewer or m.is_treasurer,
     # Connections to other systems (Wi-Flight, API keys, webhooks) are set up by a person.
     "manage_integrations": lambda m: m.is_admin and not m.user.is_service_account,
     "run_sync_queue": lambda m: m.is_admin or m.is_dispatcher,
