@@ -54,6 +54,7 @@ class OrganizationAttributes(serializers.Serializer):
     pilots_self_dispatch = serializers.BooleanField()
     show_instructor_rows = serializers.BooleanField()
     altitude_unit = serializers.ChoiceField(choices=AltitudeUnit.choices)
+    currency = serializers.CharField(help_text="ISO 4217: every amount of this club is in it (set on the billing settings page).")
     created_at = serializers.DateTimeField()
 
 
@@ -79,7 +80,7 @@ def attributes(org: Organization) -> dict:
             "day_starts": org.day_starts.strftime("%H:%M"), "day_ends": org.day_ends.strftime("%H:%M"),
             "booking_step_minutes": org.booking_step_minutes, "default_booking_minutes": org.default_booking_minutes,
             "pilots_self_dispatch": org.pilots_self_dispatch, "show_instructor_rows": org.show_instructor_rows,
-            "altitude_unit": org.altitude_unit, "created_at": org.created_at.isoformat()}
+            "altitude_unit": org.altitude_unit, "currency": org.currency, "created_at": org.created_at.isoformat()}
 
 
 class OrganizationList(ApiView):
