@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("accounting/terms/", include("accounting.terms_urls")),
     path("accounting/", include("accounting.treasurer_urls")),
     path("my-account/", include("accounting.member_urls")),
 ]

@@ -1,7 +1,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
 
-from api.resources import aircraft, bookings, flight_logs, flights, members, organizations
+from api.resources import (aircraft, balances, bookings, expenses, flight_logs, flights, invoices, members,
+                           organizations, payments)
 from api.unknown import UnknownEndpoint
 
 app_name = "api"
@@ -27,6 +28,19 @@ urlpatterns = [
     path(org + "flights/<int:pk>", flights.FlightDetail.as_view(), name="flight"),
     path(org + "flight-logs", flight_logs.FlightLogList.as_view(), name="flight_logs"),
     path(org + "flight-logs/<int:pk>", flight_logs.FlightLogDetail.as_view(), name="flight_log"),
+    path(org + "members/<int:pk>/balance", balances.MemberBalance.as_view(), name="member_balance"),
+    path(org + "invoices", invoices.InvoiceList.as_view(), name="invoices"),
+    path(org + "invoices/<int:pk>", invoices.InvoiceDetail.as_view(), name="invoice"),
+    path(org + "invoices/<int:pk>/issue", invoices.InvoiceIssue.as_view(), name="invoice_issue"),
+    path(org + "invoices/<int:pk>/void", invoices.InvoiceVoid.as_view(), name="invoice_void"),
+    path(org + "invoices/<int:pk>/credit", invoices.InvoiceCredit.as_view(), name="invoice_credit"),
+    path(org + "payments", payments.PaymentList.as_view(), name="payments"),
+    path(org + "payments/<int:pk>", payments.PaymentDetail.as_view(), name="payment"),
+    path(org + "payments/<int:pk>/void", payments.PaymentVoid.as_view(), name="payment_void"),
+    path(org + "expenses", expenses.ExpenseList.as_view(), name="expenses"),
+    path(org + "expenses/<int:pk>", expenses.ExpenseDetail.as_view(), name="expense"),
+    path(org + "expenses/<int:pk>/approve", expenses.ExpenseApprove.as_view(), name="expense_approve"),
+    path(org + "expenses/<int:pk>/reject", expenses.ExpenseReject.as_view(), name="expense_reject"),
     # Anything else under /api/ is a 404 in the error envelope, with the rate-limit headers.
     re_path(r"^.*$", UnknownEndpoint.as_view(), name="unknown"),
 ]

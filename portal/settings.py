@@ -338,7 +338,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Flightline API",
-    "DESCRIPTION": "Organizations, members, aircraft, bookings, flights and flight logs of a flying club, in the "
+    "DESCRIPTION": "Organizations, members, aircraft, bookings, flights, flight logs and accounts (invoices, payments, "
+                   "expenses, balances) of a flying club, in the "
                    "PilotFlows conventions: `{\"data\": {\"id\", \"type\", \"attributes\"}}` envelopes, "
                    "`Authorization: Bearer <key>`, hourly rate limits with X-RateLimit headers. See README.md.",
     "VERSION": "1",
@@ -349,7 +350,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {"BookingStatusEnum": "dispatch.models.Booking.Status",
                             "AircraftStatusEnum": "dispatch.models.Aircraft.Status",
-                            "AircraftKindEnum": "dispatch.models.Aircraft.Kind"},
+                            "AircraftKindEnum": "dispatch.models.Aircraft.Kind",
+                            "InvoiceStatusEnum": "accounting.models.Invoice.Status",
+                            "InvoiceKindEnum": "accounting.models.Invoice.Kind",
+                            "InvoiceLineKindEnum": "accounting.models.InvoiceLine.Kind",
+                            "ExpenseStatusEnum": "accounting.models.Expense.Status",
+                            "PaymentMethodEnum": "accounting.models.Payment.Method"},
     "COMPONENT_SPLIT_REQUEST": True,
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -6,7 +6,7 @@ import re
 from clubs.changes import EVENTS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SOURCES = ["core", "clubs", "dispatch", "flights", "integrations", "api", "portal"]
+SOURCES = ["core", "clubs", "dispatch", "flights", "accounting", "integrations", "api", "portal"]
 RAISED = re.compile(r"\b(?:NotFound|NotAllowed|Conflict|Invalid)\(\s*[\"']([a-z_]+)[\"']")
 
 

@@ -36,3 +36,35 @@ def test_the_demo_morning_sends_most_of_the_fleet_out(db):
     morning = datetime.combine(today, time(10), tzinfo=club.tz)
     out = Booking.objects.filter(organization=club, start__lt=morning, end__gt=datetime.combine(today, time(7), tzinfo=club.tz))
     assert out.values("aircraft").distinct().count() >= 4
+
+
+def test_the_demo_club_bills_last_month_once(db):
+    from decimal import Decimal
+
+    from accounting.models import AircraftTerms, Expense, FlightCharge, Invoice, InvoiceLine, Payment
+    from accounting.selectors import balances
+
+    call_command("seed_demo")
+    club = Organization.objects.get(slug="demo")
+    assert club.currency == "CAD"
+    assert Membership.objects.get(organization=club, user__username="treasurer").is_treasurer
+    terms = {t.aircraft.registration: t for t in AircraftTerms.objects.filter(aircraft__organization=club)}
+    assert terms["C-GDFE"].basis == "engine" and not terms["C-GDFD"].wet and terms["C-GDFD"].minimum_hours == Decimal("1.0")
+    issued = Invoice.objects.filter(organization=club, status__in=["issued", "paid"])
+    assert issued.count() >= 3 and issued.filter(status="paid").exists()
+    assert Payment.objects.filter(organization=club).count() == 2
+    assert Expense.objects.get(organization=club).status == "approved"
+    over = {b for pk, b in balances(club).items() if b.over_limit}
+    assert len(over) == 1
+    [pilot] = [pk for pk, b in balances(club).items() if b.over_limit]
+    assert Membership.objects.get(account__pk=pilot).user.username == "pilot"
+    renter = Membership.objects.get(organization=club, user__username="renter").account
+    assert renter.group == "non_member" and 0 < balances(club)[renter.pk].owed
+
+    def money():
+        return (Invoice.objects.count(), list(Invoice.objects.order_by("pk").values_list("status", "total")),
+                InvoiceLine.objects.count(), FlightCharge.objects.count(), Payment.objects.count(),
+                Expense.objects.count(), Booking.objects.count())
+    before = money()
+    call_command("seed_demo")
+    assert money() == before

@@ -1,5 +1,6 @@
 """Flights without a booking (none matched, or a reservation we could not place), listed for
-dispatchers and admins with the bookings they may belong to, and linking one to its booking."""
+dispatchers and admins with the bookings they may belong to, and linking one to its booking;
+and moving a flight linked to the wrong booking to the right one."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from core.query_params import parse_id
 from dispatch.models import Booking
 from flights.policy import visible_flights
 from flights.selectors import booking_candidates_for, flights_without_booking
-from flights.services.assignment import flight_assign
+from flights.services.assignment import flight_assign, flight_reassign
 
 LISTED = 200
 
@@ -40,3 +41,23 @@ def flight_assign_view(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("flights:unassigned", request.club.slug)
+
+
+@club_member("assign_flights")
+def flight_move(request, pk: int):
+    """The bookings near a linked flight, to move it to the one it was really flown on."""
+    flight = get_object_or_404(visible_flights(request.membership).select_related("booking"), pk=pk)
+    if request.method == "POST":
+        booking = Booking.objects.select_related("aircraft").filter(pk=parse_id(request.POST.get("booking", "")) or 0).first()
+        try:
+            if booking is None:
+                messages.error(request, "Pick one of the bookings offered.")
+            else:
+                flight_reassign(actor=request.membership, flight=flight, booking=booking)
+                messages.success(request, f"Flight {flight.tail} {flight.start:%d %b %H:%M} moved to the booking.")
+                return redirect("flights:flight", request.club.slug, flight.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("flights:move", request.club.slug, flight.pk)
+    candidates = [b for b in booking_candidates_for([flight])[flight.pk] if b.pk != flight.booking_id]
+    return render(request, "flights/flight_move.html", {"flight": flight, "candidates": candidates[:8]})

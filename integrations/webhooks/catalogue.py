@@ -2,7 +2,7 @@
 
 A webhook event is a change event of `clubs.changes` under the name receivers know it by
 (`member.removed` is our `member.deactivated`). Offering another event is one line in
-`EVENTS`, once the domain records it (`invoice.*` later); docs/webhooks.md lists them.
+`EVENTS`, once the domain records it; docs/webhooks.md lists them.
 """
 
 from clubs.changes import EVENTS as CHANGE_EVENTS, Change
@@ -20,6 +20,10 @@ EVENTS: dict[str, str] = {
     "booking.changed": "booking.changed",
     "booking.cancelled": "booking.cancelled",
     "flight.detected": "flight.detected",
+    "invoice.created": "invoice.created",
+    "invoice.paid": "invoice.paid",
+    "invoice.voided": "invoice.voided",
+    "payment.recorded": "payment.recorded",
 }
 
 # The object a message is about, by the change target's model: the type names of the REST API.
@@ -29,6 +33,9 @@ OBJECT_TYPES: dict[str, str] = {
     "clubs.membership": "member",
     "flights.flight": "flight",
     "flights.logbookentry": "flight_log",
+    "accounting.invoice": "invoice",
+    "accounting.payment": "payment",
+    "accounting.expense": "expense",
 }
 
 

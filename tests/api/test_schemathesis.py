@@ -45,8 +45,27 @@ def seeded(in_process, club, admin, pilot, aircraft, book, settings):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     book(aircraft, at(10, 9), at(10, 11), [(pilot, "pic")])
     make_member(club, "student-rider", is_pilot=True)
+    _accounts(admin, pilot)
     _, raw = api_key_create(actor=admin, name="schemathesis", scopes="read,write")
     return {"slug": club.slug, "key": raw}
+
+
+def _accounts(admin, pilot):
+    """An issued invoice, a draft, a payment and an expense: the accounting lists have rows."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounting.services.expenses import expense_submit
+    from accounting.services.invoices import invoice_issue, invoice_line_add
+    from accounting.services.payments import payment_record
+
+    today = timezone.localdate(timezone=pilot.organization.tz)
+    invoice = invoice_issue(actor=admin, invoice=invoice_line_add(actor=admin, member=pilot, description="Fee",
+                                                                  amount=Decimal("195")).invoice)
+    invoice_line_add(actor=admin, member=pilot, description="Landing fees", amount=Decimal("12.5"))
+    payment_record(actor=admin, member=pilot, amount=Decimal("50"), method="cash", received_on=today, invoice=invoice)
+    expense_submit(actor=pilot, member=pilot, spent_on=today, description="Oil", amount=Decimal("9.90"))
 
 
 @schema.parametrize()

@@ -232,6 +232,10 @@ class Members(_Collection):
     def reactivate(self, id: Id) -> Resource:
         return self._action(id, "reactivate")
 
+    def balance(self, id: Id) -> Resource:
+        """owed, invoiced, credited, paid, pending, credit_limit, available, over_limit."""
+        return self._client.one("GET", self._item(id, "balance"))
+
 
 class Fleet(_Collection):
     name, kind = "aircraft", "aircraft"
@@ -252,6 +256,49 @@ class Flights(_Collection):
     name, kind = "flights", "flight"
 
 
+class Invoices(_Collection):
+    """Money is {"amount": "195.00", "currency": "CAD"}; send amounts as strings or Decimal."""
+
+    name, kind = "invoices", "invoice"
+
+    def issue(self, id: Id) -> Resource:
+        return self._action(id, "issue")
+
+    def void(self, id: Id, reason: str) -> Resource:
+        return self._action(id, "void", {"reason": reason})
+
+    def credit(self, id: Id, reason: str, amount: Decimal | str | None = None) -> Resource:
+        """In full without ``amount``; returns the credit note."""
+        return self._action(id, "credit", {"reason": reason, **({"amount": amount} if amount is not None else {})})
+
+
+class Payments(_Collection):
+    name, kind = "payments", "payment"
+
+    def create(self, *, member: Id, amount: Decimal | str, method: str, received_on: date | str,
+               **attributes: Any) -> Resource:
+        """Optional: reference, note, invoice (the invoice it pays first)."""
+        return self._create({"member": member, "amount": amount, "method": method, "received_on": received_on,
+                             **attributes})
+
+    def void(self, id: Id, reason: str) -> Resource:
+        return self._action(id, "void", {"reason": reason})
+
+
+class Expenses(_Collection):
+    name, kind = "expenses", "expense"
+
+    def create(self, *, spent_on: date | str, description: str, amount: Decimal | str, **attributes: Any) -> Resource:
+        """Optional: receipt_reference, member (the treasurer, for another member)."""
+        return self._create({"spent_on": spent_on, "description": description, "amount": amount, **attributes})
+
+    def approve(self, id: Id, note: str = "") -> Resource:
+        return self._action(id, "approve", {"note": note})
+
+    def reject(self, id: Id, note: str = "") -> Resource:
+        return self._action(id, "reject", {"note": note})
+
+
 class Organization:
     """One organization: its own data and its collections."""
 
@@ -264,6 +311,9 @@ class Organization:
         self.members = Members(client, self._path)
         self.aircraft = Fleet(client, self._path)
         self.flights = Flights(client, self._path)
+        self.invoices = Invoices(client, self._path)
+        self.payments = Payments(client, self._path)
+        self.expenses = Expenses(client, self._path)
 
     def get(self) -> Resource:
         return self._client.one("GET", self._path)

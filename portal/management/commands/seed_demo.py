@@ -1,6 +1,7 @@
-"""Seed "Demo Flying Club": six aircraft and a simulator, eight members, a week of bookings
-around today (a busy morning with most of the fleet going out), an instructor's available
-hours and a squawk from a check-in.
+"""Seed "Demo Flying Club": six aircraft and a simulator, nine members (a treasurer among
+them), a week of bookings around today (a busy morning with most of the fleet going out), an
+instructor's available hours, a squawk from a check-in, and the club's money: its terms in
+Canadian dollars and the previous month flown, invoiced and partly paid (_demo_accounts.py).
 
 Idempotent: running it again adds nothing that is already there (bookings are added only
 where their slot is still free, so a later day's run fills in the new days).
@@ -16,12 +17,12 @@ from django.utils import timezone
 from dispatch.models import Aircraft, Booking, BookingCrew, InstructorAvailability
 from dispatch.services import rules
 from dispatch.services.bookings import BookingInput, booking_create
-from dispatch.services.dispatching import booking_check_in, booking_check_out
 from core.crypto import encrypt_text
 from portal.env import env_str
 from integrations.wiflight.models import WiFlightConnection, default_match_domain
 from integrations.wiflight.sync_marking import reservation_sync_club
 from clubs.models import Membership, Organization, User
+from portal.management.commands import _demo_accounts
 
 DEMO_PASSWORD = "flightline-demo"
 DEMO_DOMAIN = "demo.flightline.test"
@@ -49,6 +50,7 @@ MEMBERS = [
     ("instructor2", "Ivan Instructor", {"is_instructor": True, "is_pilot": True}),
     ("renter", "Robin Renter", {"is_pilot": True}),
     ("cadet", "Casey Cadet", {"is_pilot": True}),
+    ("treasurer", "Terry Treasurer", {"is_treasurer": True, "is_pilot": False}),
 ]
 STUDENTS = {"student": "instructor", "cadet": "instructor2"}
 # (day offset, from hour, to hour, instructor)
@@ -92,12 +94,15 @@ class Command(BaseCommand):
                 members[student].save(update_fields=["instructor"])
             fleet = [self._aircraft(club, *spec) for spec in AIRCRAFT]
             self._wiflight(club)
+        _demo_accounts.billing_terms(club, members, fleet)
+        flown = _demo_accounts.last_month(club, members, fleet)
         created = self._bookings(club, members, fleet)
         self._availability(club, members)
         for aircraft, spec in zip(fleet, AIRCRAFT):
             if spec[4] and not aircraft.is_grounded:
                 Aircraft.objects.filter(pk=aircraft.pk).update(status=Aircraft.Status.GROUNDED, grounded_reason=spec[4])
-        self.stdout.write(f"Demo club ready: {len(fleet)} aircraft, {len(members)} members, {created} new bookings.")
+        self.stdout.write(f"Demo club ready: {len(fleet)} aircraft, {len(members)} members, {created} new bookings, "
+                          f"{flown} flown last month.")
 
     def _member(self, club, username, full_name, roles) -> Membership:
         user, made = User.objects.get_or_create(
@@ -106,7 +111,7 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         defaults = {"is_admin": False, "is_dispatcher": False, "is_instructor": False, "is_pilot": False,
-                    "is_maintenance": False, **roles, "wiflight_username": f"{username}@{DEMO_DOMAIN}"}
+                    "is_maintenance": False, "is_treasurer": False, **roles, "wiflight_username": f"{username}@{DEMO_DOMAIN}"}
         membership, _ = Membership.objects.get_or_create(organization=club, user=user, defaults=defaults)
         return membership
 
@@ -162,11 +167,6 @@ class Command(BaseCommand):
                 defaults={"end": datetime.combine(day, time(until), tzinfo=tz)})
 
     def _fly(self, dispatcher, booking: Booking, hours: int) -> None:
-        aircraft = Aircraft.objects.get(pk=booking.aircraft_id)
-        booking_check_out(actor=dispatcher, booking=booking, hobbs_out=aircraft.hobbs, tach_out=aircraft.tach,
-                          at=booking.start)
-        flown = Decimal(hours) - Decimal("0.3")
         # The first aircraft's pilots report the same defects: the fleet page shows them.
-        booking_check_in(actor=dispatcher, booking=booking, hobbs_in=aircraft.hobbs + flown,
-                         tach_in=aircraft.tach + flown - Decimal("0.2"), at=booking.end,
-                         squawks=SQUAWK if aircraft.registration == AIRCRAFT[0][0] else "")
+        registration = Aircraft.objects.values_list("registration", flat=True).get(pk=booking.aircraft_id)
+        _demo_accounts.fly(dispatcher, booking, hours, squawks=SQUAWK if registration == AIRCRAFT[0][0] else "")
