@@ -7,6 +7,8 @@ from datetime import date
 
 from django import forms
 
+from core.query_params import EARLIEST, LATEST
+
 MAX_STATEMENT_DAYS = 3660  # ten years: a longer statement is a mistake, not a request
 
 
@@ -24,6 +26,9 @@ class StatementPeriodForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        for name in ("start", "end"):
+            if data.get(name) is not None and not EARLIEST <= data[name] <= LATEST:
+                raise forms.ValidationError(f"Give days from {EARLIEST} to {LATEST}.", code="period_out_of_range")
         data["end"] = data.get("end") or self.today
         data["start"] = data.get("start") or default_start(data["end"])
         if data["start"] > data["end"]:

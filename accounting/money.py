@@ -47,3 +47,12 @@ def money_display(amount: Decimal, currency: str) -> str:
 
 def hours_from_seconds(seconds: int) -> Decimal:
     return Decimal(seconds) / Decimal(3600)
+
+
+STORED = Decimal("0.001")  # the places every amount is kept to (accounting.models.accounts.MONEY)
+
+
+def stored(total) -> Decimal:
+    """A database SUM of amounts, exact. SQLite adds decimals as floats (a sum of 0 can come
+    back as -3.5E-15); every amount has three places, so their sum is exact at three."""
+    return ZERO if total is None else Decimal(total).quantize(STORED, rounding=ROUND_HALF_UP)

@@ -64,3 +64,10 @@ def require_in_club(actor: Membership, obj, what: str, code: str) -> None:
     require_active(actor)
     if getattr(obj, "organization_id", None) != actor.organization_id:
         raise NotFound(code, f"No such {what}.")
+
+
+def require_account_holder(actor: Membership, member: Membership) -> None:
+    """A person of the actor's club: the account an API key acts as holds no money."""
+    require_in_club(actor, member, "member", "member_not_found")
+    if member.user.is_service_account:
+        raise NotFound("member_not_found", "No such member.")

@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounting.models import Account, FlightCharge, Invoice, Payment
-from accounting.money import ZERO
+from accounting.money import ZERO, stored
 from accounting.services.accounts import billing_settings_for
 from clubs.models import Organization
 from dispatch.models import Booking
@@ -47,7 +47,7 @@ class Balance:
 
 
 def _by_account(qs, value: str = "total") -> dict[int, Decimal]:
-    return {row["account_id"]: row["s"] or ZERO for row in qs.values("account_id").annotate(s=Sum(value)).order_by()}
+    return {row["account_id"]: stored(row["s"]) for row in qs.values("account_id").annotate(s=Sum(value)).order_by()}
 
 
 def balances(organization: Organization, accounts=None) -> dict[int, Balance]:
@@ -70,6 +70,10 @@ def balances(organization: Organization, accounts=None) -> dict[int, Balance]:
 
 
 def account_balance(account: Account) -> Balance:
+    if account.pk is None:  # no money yet (accounting.services.accounts.account_of)
+        limit = account.credit_limit if account.credit_limit is not None else (
+            billing_settings_for(account.organization).group_credit_limit(account.group))
+        return Balance(invoiced=ZERO, credited=ZERO, paid=ZERO, pending=ZERO, limit=limit)
     return balances(account.organization, [account])[account.pk]
 
 
@@ -104,6 +108,8 @@ def statement(account: Account, start: date, end: date) -> Statement:
     """The member's account from `start` to `end` (club days): the balance brought forward,
     each invoice, credit note and payment with the running balance, and what is pending."""
     tz = account.organization.tz
+    if account.pk is None:  # no money yet
+        return Statement(account=account, start=start, end=end, opening=ZERO)
     entries = []
     for inv in Invoice.objects.filter(account=account, status__in=COUNTED).order_by("issued_at", "pk"):
         entries.append((_day(inv.issued_at, tz), inv.issued_at, inv.kind, inv.number,

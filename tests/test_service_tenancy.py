@@ -16,11 +16,12 @@ from dispatch.models import BookingCrew
 from tests.conftest import at
 
 SERVICE_PACKAGES = ["clubs.services", "dispatch.services", "flights.services", "integrations.wiflight", "api.keys",
-                    "integrations.webhooks", "api.oauth_apps"]
+                    "integrations.webhooks", "api.oauth_apps", "accounting.services"]
 # Modules in those packages that hold services (the rest are rules, documents, transports).
 SERVICE_MODULE_SUFFIXES = ("services", "bookings", "dispatching", "fleet", "logbook", "assignment", "ingest",
                            "sync_sending", "sync_marking", "connection_services", "notifications", "reconciliation",
-                           "manual_entries", "delivery", "endpoints", "outbox", "availability", "connection_test")
+                           "manual_entries", "delivery", "endpoints", "outbox", "availability", "connection_test",
+                           "accounts", "charges", "ledger", "invoices", "payments", "expenses", "terms")
 
 def _service_modules():
     for package_name in SERVICE_PACKAGES:
@@ -45,7 +46,10 @@ def _public_functions():
 
 
 def _actor_services():
-    return {k: f for k, f in _public_functions().items() if "actor" in inspect.signature(f).parameters}
+    """Services a member calls. A system entry point may take `actor` only to name who is
+    recorded in the audit (accounting's ledger steps): the service that called it checked them."""
+    return {k: f for k, f in _public_functions().items() if "actor" in inspect.signature(f).parameters
+            and not getattr(f, "system_entry_point", "")}
 
 
 def test_every_public_service_takes_an_actor_or_says_why_not():
@@ -61,7 +65,7 @@ def _snapshot():
     """Every row of every model of ours: a refused call must leave all of them as they were."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"clubs", "dispatch", "flights", "wiflight", "api", "webhooks"}:
+        if model._meta.app_label in {"clubs", "dispatch", "flights", "wiflight", "api", "webhooks", "accounting"}:
             rows[model._meta.label] = sorted(map(repr, model.objects.values()))
     return rows
 
@@ -105,8 +109,26 @@ def victims(club, admin, pilot, student, instructor, aircraft, book, dispatcher)
 
     availability = InstructorAvailability.objects.create(organization=club, instructor=instructor,
                                                          start=at(14, 8), end=at(14, 12))
-    return {"instructor": instructor, "availability": availability, "app": app, "endpoint": endpoint, "webhook_message": webhook_message, "key": key, "notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
+    money = _money_victims(club, pilot)
+    return {**money, "instructor": instructor, "availability": availability, "app": app, "endpoint": endpoint, "webhook_message": webhook_message, "key": key, "notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
             "sync": sync, "aircraft": aircraft, "membership": pilot, "club": club}
+
+
+def _money_victims(club, pilot) -> dict:
+    """An issued invoice with a line, a payment and an expense of the club, for the money services."""
+    from datetime import date
+
+    from accounting.models import Account, Expense, Invoice, InvoiceLine, Payment
+
+    account = Account.objects.create(organization=club, membership=pilot)
+    invoice = Invoice.objects.create(organization=club, account=account, currency="EUR", status="issued",
+                                     number="INV-00001", total=Decimal("10"), issued_at=at(10, 8))
+    line = InvoiceLine.objects.create(invoice=invoice, position=1, kind="manual", description="Fee", amount=Decimal("10"))
+    payment = Payment.objects.create(organization=club, account=account, amount=Decimal("5"), method="cash",
+                                     received_on=date(2030, 6, 1))
+    expense = Expense.objects.create(organization=club, account=account, spent_on=date(2030, 6, 1),
+                                     description="Oil", amount=Decimal("20"))
+    return {"invoice": invoice, "line": line, "payment": payment, "expense": expense}
 
 
 def _arguments(fn, victims, outsider):
@@ -128,6 +150,16 @@ def _arguments(fn, victims, outsider):
         "events": ["booking.created"], "description": "", "hobbs": Decimal("1500"), "tach": Decimal("1200"),
         "instructor": v["instructor"], "availability": v["availability"],
         "start": at(13, 8), "end": at(13, 12),
+        # dispatch.services.dispatching.booking_check_in_correct
+        "fuel_cost": Decimal("0"), "ground_hours": Decimal("0"),
+        # accounting.services
+        "invoice": v["invoice"], "line": v["line"], "payment": v["payment"], "expense": v["expense"],
+        "member": v["membership"], "amount": Decimal("10"), "method": "cash", "received_on": at(10, 9).date(),
+        "spent_on": at(10, 9).date(), "approve": True, "group": "member", "credit_limit": None,
+        "currency": "EUR", "hours_step": "0.1", "money_step": "0.01", "payment_terms_days": 30,
+        "invoice_prefix": "INV-", "credit_note_prefix": "CN-", "credit_limits": {}, "basis": "hobbs", "wet": True,
+        "taxi_allowance_minutes": 0, "minimum_hours": Decimal("0"), "member_rate": Decimal("100"),
+        "student_rate": None, "non_member_rate": None, "flight_rate": Decimal("50"), "ground_rate": Decimal("40"),
     }
     annotated = {
         "BookingInput": BookingInput(aircraft=v["aircraft"], start=at(13, 9), end=at(13, 10),
@@ -178,3 +210,8 @@ def test_every_service_refuses_an_actor_of_another_club(victims, outsider):
         assert _snapshot() == before, f"{name} changed something before refusing"
         called.append(name)
     assert len(called) >= 10
+    assert {"accounting.services.invoices.invoice_void", "accounting.services.invoices.invoice_credit",
+            "accounting.services.invoices.invoice_line_remove", "accounting.services.payments.payment_record",
+            "accounting.services.payments.payment_void", "accounting.services.expenses.expense_decide",
+            "accounting.services.terms.aircraft_terms_update", "accounting.services.terms.account_update",
+            "dispatch.services.dispatching.booking_check_in_correct"} <= set(called)

@@ -29,6 +29,18 @@ def account_for(membership: Membership, *, lock: bool = False) -> Account:
     return account
 
 
+@system_entry_point("a read of a member's account for pages that checked the actor")
+def account_of(membership: Membership) -> Account:
+    """The member's account to read: the saved one, or, before any money, an unsaved one
+    with the group it would start in (a page view never writes a row)."""
+    found = Account.objects.filter(membership=membership).first()
+    if found is None:
+        found = Account(organization_id=membership.organization_id, membership=membership,
+                        group=MemberGroup.STUDENT if membership.instructor_id else MemberGroup.MEMBER)
+    found.membership = membership
+    return found
+
+
 def _get_or_make(model, lock: bool, defaults: dict | None = None, **key):
     qs = model.objects.select_for_update() if lock else model.objects
     found = qs.filter(**key).first()
@@ -42,5 +54,6 @@ def _get_or_make(model, lock: bool, defaults: dict | None = None, **key):
     return qs.get(**key)
 
 
+@system_entry_point("a read of one club's settings for the money services")
 def money_quantum(settings: BillingSettings) -> Decimal:
     return money_step_for(settings.organization.currency, settings.money_quantum)

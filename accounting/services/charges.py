@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounting.models import AircraftTerms, FlightCharge, InstructorRate, Invoice, InvoiceLine, MemberGroup
 from accounting.models.rates import BillingBasis
-from accounting.money import ZERO
+from accounting.money import ZERO, stored
 from accounting.pricing import Facts, Part, Terms, price
 from accounting.services.accounts import account_for, billing_settings_for, money_quantum
 from accounting.services.ledger import add_line, draft_for, remove_draft_lines
@@ -39,6 +39,7 @@ def _crew(booking: Booking) -> dict[str, BookingCrew]:
     return by_role
 
 
+@system_entry_point("a read of one booking for booking_bill")
 def payer_of(booking: Booking):
     """Who pays for the aircraft: the student, else the pilot in command, else the
     instructor flying alone."""
@@ -47,6 +48,7 @@ def payer_of(booking: Booking):
     return slot.membership if slot else None
 
 
+@system_entry_point("a read of one booking's terms for booking_bill")
 def current_terms(booking: Booking) -> Terms:
     settings = billing_settings_for(booking.organization)
     aircraft = booking.aircraft
@@ -63,6 +65,7 @@ def current_terms(booking: Booking) -> Terms:
         hours_step=settings.hours_quantum, money_step=money_quantum(settings))
 
 
+@system_entry_point("a read of one booking's facts for booking_bill")
 def facts_of(booking: Booking, payer) -> Facts:
     record = Dispatch.objects.filter(booking=booking).first()
     checked_in = record is not None and record.hobbs_in is not None
@@ -106,22 +109,24 @@ def booking_bill(*, booking_id: int, actor=None) -> FlightCharge | None:
     terms = Terms.from_json(charge.facts["terms"]) if charge else current_terms(booking)
     facts = facts_of(booking, payer)
     priced = price(facts, terms)
-    if priced is None:
-        return charge
+    if priced is None and charge is None:
+        return None
     if charge is None:
         charge = FlightCharge.objects.create(organization=booking.organization, booking=booking, basis=priced.basis,
                                              hours=priced.hours, facts={"terms": terms.as_json()})
-    charge.basis, charge.hours = priced.basis, priced.hours
+    # Nothing says how long it flew any more (its only flight moved to another booking, and it
+    # was never checked in): what it was billed is taken back, drafted or credited.
+    basis, hours, parts = (priced.basis, priced.hours, priced.parts) if priced else (charge.basis, ZERO, ())
+    charge.basis, charge.hours = basis, hours
     charge.facts = {"terms": charge.facts["terms"], "facts": _facts_json(facts)}
     charge.save()
-    changed = _reconcile(charge, priced.parts)
+    changed = _reconcile(charge, parts)
     if changed:
         change_record(event="charge.priced", organization=booking.organization, actor=actor, target=booking,
                       audit_action="billing.priced",
-                      summary=f"Billed {booking.aircraft.registration} {facts.day}: {priced.hours} h {priced.basis}",
+                      summary=f"Billed {booking.aircraft.registration} {facts.day}: {hours} h {basis}",
                       details={"changes": changed},
-                      payload={"booking_id": booking.pk, "charge_id": charge.pk, "hours": str(priced.hours),
-                               "basis": priced.basis})
+                      payload={"booking_id": booking.pk, "charge_id": charge.pk, "hours": str(hours), "basis": basis})
     return charge
 
 
@@ -179,9 +184,11 @@ def _correct(account, charge, part_name: str, part: Part | None, existing, issue
              quantity=Decimal(1), unit_price=difference, amount=difference, charge=charge, part=part_name)
 
 
+@system_entry_point("a read for invoice_void, which checked the actor")
 def charges_of_lines(lines) -> set[int]:
     return {line.charge.booking_id for line in lines if line.charge_id}
 
 
+@system_entry_point("a read of one charge")
 def billed_total(charge: FlightCharge) -> Decimal:
-    return InvoiceLine.objects.filter(charge=charge, invoice__status__in=COUNTED).aggregate(t=Sum("amount"))["t"] or ZERO
+    return stored(InvoiceLine.objects.filter(charge=charge, invoice__status__in=COUNTED).aggregate(t=Sum("amount"))["t"])

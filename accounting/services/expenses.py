@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounting import policy
 from accounting.events import expense_payload
 from accounting.models import Expense, InvoiceLine
-from accounting.money import money_display
+from accounting.money import as_currency, money_display
+from core.currencies import minor_units
 from accounting.services.accounts import account_for
 from accounting.services.ledger import add_line, draft_for
 from clubs.changes import change_record
@@ -31,7 +32,7 @@ def expense_submit(*, actor: Membership, member: Membership, spent_on: date, des
                    receipt_reference: str = "") -> Expense:
     """A member's own expense waits for the treasurer; one the treasurer records for a member
     is approved at once."""
-    policy.require_in_club(actor, member, "member", "member_not_found")
+    policy.require_account_holder(actor, member)
     treasurer = policy.may_manage_accounts(actor)
     if member.pk != actor.pk and not treasurer:
         raise NotAllowed("not_allowed", "Members submit their own expenses; the treasurer records others'.")
@@ -41,6 +42,9 @@ def expense_submit(*, actor: Membership, member: Membership, spent_on: date, des
         raise Invalid("description_required", "Say what the money was spent on.", field="description")
     if amount is None or not Decimal(0) < amount < Decimal("1000000"):
         raise Invalid("amount_out_of_range", "Give an amount above 0.", field="amount")
+    if amount != as_currency(amount, actor.organization.currency):
+        raise Invalid("amount_precision", f"Give the amount to {minor_units(actor.organization.currency)} decimal "
+                      "places at most.", field="amount")
     if spent_on is None or spent_on > timezone.localdate(timezone=actor.organization.tz):
         raise Invalid("spent_in_future", "Give the day the money was spent (today or earlier).", field="spent_on")
     with transaction.atomic():

@@ -11,12 +11,14 @@ from django.utils import timezone
 from accounting import policy
 from accounting.events import invoice_payload
 from accounting.models import Invoice, InvoiceLine
-from accounting.money import money_display
-from accounting.services.accounts import account_for, billing_settings_for
+from accounting.money import as_currency, money_display, round_to
+from accounting.services.accounts import account_for, billing_settings_for, money_quantum
 from accounting.services.charges import booking_bill, charges_of_lines
-from accounting.services.ledger import add_line, mark_paid, recount, remove_draft_lines, renumber, settle
+from accounting.services.ledger import add_line, draft_for, mark_paid, recount, remove_draft_lines, renumber, settle
 from clubs.changes import change_record
 from clubs.models import Membership
+from dispatch.models import Booking
+from core.currencies import minor_units
 from core.errors import Conflict, Invalid
 from core.text import require_plain_line
 
@@ -39,6 +41,18 @@ def _next_number(organization, kind: str) -> str:
     return f"{prefix}{number:05d}"
 
 
+def _check_not_over_credited(note: Invoice) -> None:
+    """A credit note never credits its invoice beyond what that invoice billed: a flight
+    credited by hand and then corrected downwards would otherwise be credited twice."""
+    original = note.credits
+    others = sum((n.total for n in original.credit_notes.exclude(pk=note.pk).filter(
+        status__in=(Invoice.Status.ISSUED, Invoice.Status.PAID))), Decimal(0))
+    if -(others + note.total) > original.total:
+        raise Conflict("credit_exceeds_invoice", f"This credit note would credit {original.number} beyond what it billed "
+                       f"({money_display(original.total, original.currency)}), which earlier credit notes already "
+                       "credit: offset it with a line on the member's draft invoice, then issue it.")
+
+
 def _issue(actor: Membership, invoice: Invoice) -> Invoice:
     if not invoice.is_draft:
         raise Conflict("invoice_not_draft", f"{invoice} is already {invoice.get_status_display().lower()}.")
@@ -55,6 +69,8 @@ def _issue(actor: Membership, invoice: Invoice) -> Invoice:
         invoice.kind = Invoice.Kind.CREDIT_NOTE
     if invoice.total > 0 and invoice.kind == Invoice.Kind.CREDIT_NOTE:
         raise Invalid("credit_note_positive", "A credit note gives money back: its lines must add up to less than zero.")
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE and invoice.credits_id is not None:
+        _check_not_over_credited(invoice)
     renumber(invoice)
     now = timezone.now()
     settings = billing_settings_for(invoice.organization)
@@ -110,6 +126,10 @@ def invoice_void(*, actor: Membership, invoice: Invoice, reason: str) -> Invoice
     if not reason.strip():
         raise Invalid("reason_required", "Say why the invoice is voided.", field="reason")
     with transaction.atomic():
+        # The bookings it billed first, in id order, then the account: the order a check-in
+        # (booking, then accounts) takes, so a void and a correction of one flight never deadlock.
+        booking_ids = sorted(charges_of_lines(invoice.lines.select_related("charge")))
+        list(Booking.objects.select_for_update().filter(pk__in=booking_ids).order_by("pk").values_list("pk", flat=True))
         invoice = _locked(invoice)
         if invoice.status not in (Invoice.Status.ISSUED, Invoice.Status.PAID):
             raise Conflict("invoice_not_issued", "Only an issued invoice can be voided (a draft changes until issued).")
@@ -122,7 +142,20 @@ def invoice_void(*, actor: Membership, invoice: Invoice, reason: str) -> Invoice
                       details={"reason": invoice.void_reason})
         for booking_id in sorted(charges_of_lines(invoice.lines.select_related("charge"))):
             booking_bill(booking_id=booking_id, actor=actor)
+        _credit_expenses_again(invoice)
     return invoice
+
+
+def _credit_expenses_again(voided: Invoice) -> None:
+    """An approved expense is still owed to its member when the invoice that credited it is
+    voided: it goes on their draft again. An expense has one line (InvoiceLine.expense is
+    one-to-one), so the link moves from the void line to the new one; the void line keeps its
+    amount and text."""
+    for line in voided.lines.filter(expense__isnull=False).select_related("expense"):
+        expense = line.expense
+        InvoiceLine.objects.filter(pk=line.pk).update(expense=None)
+        add_line(draft_for(voided.account), kind=InvoiceLine.Kind.EXPENSE, expense=expense,
+                 description=line.description, quantity=line.quantity, unit_price=line.unit_price, amount=line.amount)
 
 
 def invoice_credit(*, actor: Membership, invoice: Invoice, reason: str, amount: Decimal | None = None) -> Invoice:
@@ -139,6 +172,9 @@ def invoice_credit(*, actor: Membership, invoice: Invoice, reason: str, amount: 
             raise Conflict("invoice_not_issued", "Only an issued invoice can be credited.")
         already = -sum((n.total for n in invoice.credit_notes.exclude(status=Invoice.Status.VOID)), Decimal(0))
         creditable = invoice.total - already
+        if amount is not None and amount != as_currency(amount, invoice.currency):
+            raise Invalid("amount_precision", f"{invoice.currency} amounts have no more than "
+                          f"{minor_units(invoice.currency)} decimal places.", field="amount")
         if amount is not None and not Decimal(0) < amount <= creditable:
             raise Invalid("credit_out_of_range", f"Credit more than 0 and at most {creditable} (what is not yet credited).",
                           field="amount")
@@ -164,7 +200,7 @@ def invoice_line_add(*, actor: Membership, member: Membership, description: str,
                      quantity: Decimal = Decimal(1)) -> InvoiceLine:
     """A line the treasurer adds by hand to a member's draft (a membership fee, a landing fee,
     a goodwill credit when negative)."""
-    policy.require_in_club(actor, member, "member", "member_not_found")
+    policy.require_account_holder(actor, member)
     policy.require_treasurer(actor, "add invoice lines")
     require_plain_line(description, field="description", label="The description")
     if not description.strip():
@@ -175,7 +211,9 @@ def invoice_line_add(*, actor: Membership, member: Membership, description: str,
         raise Invalid("amount_out_of_range", "Give a unit price other than 0.", field="amount")
     with transaction.atomic():
         account = account_for(member, lock=True)
-        total = (quantity * amount).quantize(Decimal("0.001"))
+        # Rounded as every billed amount is (half-up, to the club's step and never finer than the
+        # currency: no half-yen lines).
+        total = round_to(quantity * amount, money_quantum(billing_settings_for(actor.organization)))
         line = add_line(draft_for(account), kind=InvoiceLine.Kind.MANUAL, description=description.strip()[:200],
                         quantity=quantity, unit_price=amount, amount=total)
         change_record(event="invoice.changed", organization=actor.organization, actor=actor, target=line.invoice,

@@ -13,14 +13,19 @@ from django.utils import timezone
 
 from accounting.events import invoice_payload
 from accounting.models import Account, Allocation, Invoice, InvoiceLine, Payment
-from accounting.money import ZERO
+from accounting.money import ZERO, stored
 from clubs.changes import change_record
+from core.entry_points import system_entry_point
+from core.errors import Invalid
+
+MAX_AMOUNT = Decimal("1000000000")  # what the 12-digit money columns (3 places) can hold
 
 
 def _sum(qs, field: str = "amount") -> Decimal:
-    return qs.aggregate(total=Sum(field))["total"] or ZERO
+    return stored(qs.aggregate(total=Sum(field))["total"])
 
 
+@system_entry_point("a ledger step of the money services, which checked the actor and hold the account lock")
 def draft_for(account: Account, kind: str = Invoice.Kind.INVOICE, credits: Invoice | None = None) -> Invoice:
     """The account's open draft of `kind`, made if there is none (one per account and kind)."""
     draft = Invoice.objects.filter(account=account, kind=kind, status=Invoice.Status.DRAFT).first()
@@ -33,18 +38,29 @@ def draft_for(account: Account, kind: str = Invoice.Kind.INVOICE, credits: Invoi
     return draft
 
 
+@system_entry_point("a ledger step of the money services, which checked the actor and hold the account lock")
 def add_line(invoice: Invoice, **fields) -> InvoiceLine:
+    if abs(fields["amount"]) >= MAX_AMOUNT:
+        raise Invalid("amount_out_of_range", f"An invoice line stays under {MAX_AMOUNT:,}: check the figures.",
+                      field="amount")
     position = (invoice.lines.aggregate(last=Max("position"))["last"] or 0) + 1
     line = InvoiceLine.objects.create(invoice=invoice, position=position, **fields)
     recount(invoice)
     return line
 
 
+@system_entry_point("a ledger step of the money services, which checked the actor and hold the account lock")
 def recount(invoice: Invoice) -> None:
     invoice.total = _sum(invoice.lines.all())
+    # The columns hold 12 digits: refused here (and the transaction undone) rather than a
+    # database error, or on SQLite a value no page could read back.
+    if abs(invoice.total) >= MAX_AMOUNT:
+        raise Invalid("invoice_total_out_of_range", f"An invoice's total stays under {MAX_AMOUNT:,}: "
+                      "check the figures of its lines.")
     Invoice.objects.filter(pk=invoice.pk).update(total=invoice.total, updated_at=timezone.now())
 
 
+@system_entry_point("a ledger step of the money services, which checked the actor and hold the account lock")
 def remove_draft_lines(lines) -> None:
     """Take lines off their drafts; a draft left empty goes (it has no number to keep)."""
     drafts = {}
@@ -60,6 +76,7 @@ def remove_draft_lines(lines) -> None:
             draft.delete()
 
 
+@system_entry_point("a ledger step of invoice_issue, which checked the actor")
 def renumber(invoice: Invoice) -> None:
     """Lines numbered 1, 2, 3... with no gaps left by removed draft lines."""
     for position, line in enumerate(invoice.lines.order_by("position", "pk"), start=1):
@@ -67,14 +84,17 @@ def renumber(invoice: Invoice) -> None:
             InvoiceLine.objects.filter(pk=line.pk).update(position=position)
 
 
+@system_entry_point("a read of one invoice for the money services")
 def open_amount(invoice: Invoice) -> Decimal:
     return invoice.total - _sum(invoice.allocations.all())
 
 
+@system_entry_point("a read of one payment for the money services")
 def payment_unallocated(payment: Payment) -> Decimal:
     return payment.amount - _sum(payment.allocations.all())
 
 
+@system_entry_point("a read of one credit note for the money services")
 def credit_note_unallocated(note: Invoice) -> Decimal:
     return -note.total - _sum(note.allocations_given.all())
 
@@ -94,6 +114,7 @@ def _sources(account: Account) -> list[_Source]:
     return [s for s in notes + payments if s.left > 0]
 
 
+@system_entry_point("a ledger step of the money services, which checked the actor (recorded as who settled)")
 def settle(account: Account, *, actor=None, first: Invoice | None = None) -> list[Invoice]:
     """Allocate the account's unallocated payments and credit notes to its open invoices:
     `first` before the others, then the oldest first, a credit note to the invoice it
@@ -127,6 +148,7 @@ def settle(account: Account, *, actor=None, first: Invoice | None = None) -> lis
     return paid
 
 
+@system_entry_point("a ledger step of the money services, which checked the actor (recorded as who settled)")
 def mark_paid(invoice: Invoice, *, actor=None) -> None:
     invoice.status, invoice.paid_at = Invoice.Status.PAID, timezone.now()
     invoice.save(update_fields=["status", "paid_at", "updated_at"])
@@ -134,6 +156,7 @@ def mark_paid(invoice: Invoice, *, actor=None) -> None:
                   summary=f"Invoice {invoice.number} paid", payload=invoice_payload(invoice))
 
 
+@system_entry_point("a ledger step of payment_void, which checked the actor")
 def unsettle(allocations) -> None:
     """Undo allocations (a payment or credit note voided): their invoices are open again."""
     invoice_ids = {a.invoice_id for a in allocations}

@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounting import policy
 from accounting.events import payment_payload
 from accounting.models import Invoice, Payment
-from accounting.money import money_display
+from accounting.money import as_currency, money_display
+from core.currencies import minor_units
 from accounting.services.accounts import account_for
 from accounting.services.ledger import settle, unsettle
 from clubs.changes import change_record
@@ -24,12 +25,14 @@ MAX_PAYMENT = Decimal("100000000")
 
 def payment_record(*, actor: Membership, member: Membership, amount: Decimal, method: str, received_on: date,
                    reference: str = "", note: str = "", invoice: Invoice | None = None) -> Payment:
-    policy.require_in_club(actor, member, "member", "member_not_found")
+    policy.require_account_holder(actor, member)
     policy.require_treasurer(actor, "record payments")
     if amount is None or not Decimal(0) < amount < MAX_PAYMENT:
         raise Invalid("amount_out_of_range", "Give an amount above 0.", field="amount")
-    if amount != amount.quantize(Decimal("0.001")):
-        raise Invalid("amount_precision", "Give the amount to at most three decimal places.", field="amount")
+    currency = actor.organization.currency
+    if amount != as_currency(amount, currency):
+        raise Invalid("amount_precision", f"Give the amount to {minor_units(currency)} decimal places at most "
+                      f"({currency} has no smaller unit).", field="amount")
     if method not in Payment.Method.values:
         raise Invalid("payment_method_unknown", "Choose cash, cheque, card, bank transfer or other.", field="method")
     if received_on is None or received_on > timezone.localdate(timezone=actor.organization.tz):

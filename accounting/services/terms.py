@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounting import policy
-from accounting.models import AircraftTerms, BillingBasis, InstructorRate, Invoice, MemberGroup
+from accounting.models import AircraftTerms, BillingBasis, Expense, InstructorRate, Invoice, MemberGroup, Payment
 from accounting.models.accounts import HoursStep, MoneyStep
 from accounting.services.accounts import account_for, billing_settings_for
 from clubs.changes import change_record
@@ -66,9 +66,10 @@ def billing_settings_update(*, actor: Membership, currency: str, hours_step: str
     organization = actor.organization
     with transaction.atomic():
         settings = billing_settings_for(organization, lock=True)
-        if currency != organization.currency and Invoice.objects.filter(organization=organization).exists():
+        if currency != organization.currency and any(model.objects.filter(organization=organization).exists()
+                                                     for model in (Invoice, Payment, Expense)):
             raise Conflict("currency_in_use", f"This club already bills in {organization.currency}: its currency "
-                           "cannot change once an invoice exists.", field="currency")
+                           "cannot change once an invoice, a payment or an expense exists.", field="currency")
         changed = _changes(settings, {"hours_step": hours_step, "money_step": money_step,
                                       "payment_terms_days": payment_terms_days, "invoice_prefix": invoice_prefix.strip(),
                                       "credit_note_prefix": credit_note_prefix.strip(), **limits})
@@ -138,7 +139,7 @@ def instructor_rate_update(*, actor: Membership, instructor: Membership, flight_
 
 
 def account_update(*, actor: Membership, member: Membership, group: str, credit_limit: Decimal | None):
-    policy.require_in_club(actor, member, "member", "member_not_found")
+    policy.require_account_holder(actor, member)
     policy.require_treasurer(actor, "change members' accounts")
     if group not in MemberGroup.values:
         raise Invalid("member_group_unknown", "Choose member, student or non-member.", field="group")

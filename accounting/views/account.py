@@ -14,7 +14,7 @@ from accounting.account_forms import ExpenseDecisionForm, ExpenseForm, Statement
 from accounting.models import Expense, Invoice
 from accounting.money import ZERO, money_display
 from accounting.selectors import account_balance, statement
-from accounting.services.accounts import account_for
+from accounting.services.accounts import account_of
 from accounting.services.expenses import expense_decide, expense_submit
 from accounting.statement_pdf import statement_pdf
 from clubs.access import club_member
@@ -30,7 +30,7 @@ def _member(request, member_pk: int | None) -> Membership:
         return actor
     if not policy.may_see_all_accounts(actor):
         raise Http404("No such account.")
-    return get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, organization=request.club)
+    return get_object_or_404(Membership.objects.people().select_related("user"), pk=member_pk, organization=request.club)
 
 
 def _own(request, member: Membership) -> bool:
@@ -66,9 +66,9 @@ def _with_money(items, currency_of, field: str):
 
 def _account_page(request, member: Membership):
     actor, currency = request.membership, request.club.currency
-    account = account_for(member)
+    account = account_of(member)
     balance = account_balance(account)
-    invoices = policy.visible_invoices(actor).filter(account=account)
+    invoices = policy.visible_invoices(actor).filter(account__membership=member)
     drafts = list(invoices.filter(status=Invoice.Status.DRAFT).prefetch_related("lines"))
     for draft in drafts:
         _with_money(draft.lines.all(), lambda line, d=draft: d.currency, "amount")
@@ -77,9 +77,9 @@ def _account_page(request, member: Membership):
         "words": balance_words(balance, currency, _own(request, member), member.user.display_name),
         "drafts": drafts,
         "invoices": _with_money(list(invoices.exclude(status=Invoice.Status.DRAFT)), lambda i: i.currency, "total"),
-        "payments": _with_money(list(policy.visible_payments(actor).filter(account=account)[:50]),
+        "payments": _with_money(list(policy.visible_payments(actor).filter(account__membership=member)[:50]),
                                 lambda p: currency, "amount"),
-        "expenses": _with_money(list(policy.visible_expenses(actor).filter(account=account)[:50]),
+        "expenses": _with_money(list(policy.visible_expenses(actor).filter(account__membership=member)[:50]),
                                 lambda e: currency, "amount"),
         "may_manage": policy.may_manage_accounts(actor),
     })
@@ -101,7 +101,7 @@ def _statement_or_form(request, member: Membership):
     form = StatementPeriodForm(request.GET, today=today)
     if not form.is_valid():
         return None, form
-    return statement(account_for(member), form.cleaned_data["start"], form.cleaned_data["end"]), form
+    return statement(account_of(member), form.cleaned_data["start"], form.cleaned_data["end"]), form
 
 
 def _statement_page(request, member: Membership):

@@ -115,7 +115,7 @@ def _account_form(member, account, data=None) -> AccountForm:
 @club_member("manage_accounts")
 def terms_accounts(request):
     club = request.club
-    members = list(Membership.objects.filter(organization=club, is_active=True).select_related("user")
+    members = list(Membership.objects.people().filter(organization=club, is_active=True).select_related("user")
                    .order_by("user__full_name", "user__username"))
     # Reading does not make accounts: a member without one shows the group it would start in.
     accounts = {a.membership_id: a for a in Account.objects.filter(organization=club)}
@@ -134,7 +134,7 @@ def terms_accounts(request):
 
 @club_member("manage_accounts")
 def terms_account(request, member_pk: int):
-    member = get_object_or_404(Membership.objects.select_related("user"), pk=member_pk, organization=request.club)
+    member = get_object_or_404(Membership.objects.people().select_related("user"), pk=member_pk, organization=request.club)
     form = _account_form(member, Account.objects.filter(membership=member).first(), request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _saved(form, account_update, actor=request.membership, member=member, **form.cleaned_data):

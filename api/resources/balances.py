@@ -10,7 +10,7 @@ from accounting import policy
 from accounting.events import money
 from accounting.models import Account
 from accounting.selectors import account_balance
-from accounting.services.accounts import account_for
+from accounting.services.accounts import account_of
 from api import envelopes
 from api.base import ApiView
 from api.lookups import member_with_id
@@ -40,7 +40,7 @@ class MemberBalance(ApiView):
         # The policy's rule before the account is made (on first use): a refused caller
         # leaves no account behind.
         policy.require_account_visible(actor, Account(organization_id=member.organization_id, membership=member))
-        balance = account_balance(account_for(member))
+        balance = account_balance(account_of(member))
         currency = actor.organization.currency
 
         def maybe(amount):

@@ -166,14 +166,11 @@ def test_the_new_bookings_pilot_gets_the_draft_line(on_engine_time, flight, wron
     assert charge_lines(right) == [(pilot2.pk, "invoice", "draft", Decimal("150.000"))]
 
 
-@pytest.mark.xfail(strict=True, reason="accounting.services.charges.booking_bill returns before reconciling when "
-                   "price() is None (the booking lost its only flight and was never checked in): the old line stays")
 def test_the_old_bookings_draft_line_goes_away(on_engine_time, flight, wrong, right, dispatcher):
     flight_reassign(actor=dispatcher, flight=flight, booking=right)
     assert charge_lines(wrong) == []
 
 
-@pytest.mark.xfail(strict=True, reason="as above: no credit note for the old booking once its invoice is issued")
 def test_an_issued_line_of_the_old_booking_is_credited(on_engine_time, flight, wrong, right, pilot, treasurer, dispatcher):
     invoices_issue_all(actor=treasurer)
     flight_reassign(actor=dispatcher, flight=flight, booking=right)
