@@ -146,8 +146,21 @@ def capture(base_url: str, flight_pk: int) -> None:
         page.goto(f"/o/{CLUB}/board/")
         page.screenshot(path=PICTURES / "board-phone.png")
         page.context.close()
+
+        # Last month's invoicing, as the treasurer closes it, and a member's statement.
+        page = sign_in(browser, base_url, "treasurer", DESKTOP)
+        page.goto(f"/o/{CLUB}/accounting/")
+        page.locator("a[rel=prev]").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=PICTURES / "accounting-month.png")
+        page.context.close()
+
+        page = sign_in(browser, base_url, "pilot", DESKTOP)
+        page.goto(f"/o/{CLUB}/my-account/statement/")
+        page.screenshot(path=PICTURES / "statement.png", full_page=True)
+        page.context.close()
         browser.close()
-    for name in ("board", "booking", "flight", "board-phone"):
+    for name in ("board", "booking", "flight", "board-phone", "accounting-month", "statement"):
         print(f"docs/pictures/{name}.png")
 
 

@@ -52,7 +52,10 @@ def stop_all(running: dict[str, subprocess.Popen]) -> None:
         try:
             p.wait(timeout=10)
         except subprocess.TimeoutExpired:
+            # A child that missed its SIGINT (still starting up under load) is killed, and
+            # reaped, so nothing of the demo outlives it.
             p.kill()
+            p.wait()
 
 
 class Command(BaseCommand):
