@@ -33,7 +33,7 @@ def as_currency(amount: Decimal, currency: str) -> Decimal:
 
 
 def money_text(amount: Decimal, currency: str) -> str:
-    """"1 234.50 CAD"-free plain form for APIs and CSV: "1234.50"."""
+    """The plain form APIs and CSV files carry: "1234.50" (no currency, no grouping)."""
     return str(as_currency(amount, currency))
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from accounting.models import Account, FlightCharge, Invoice, Payment
+from accounting.models import Account, Invoice, Payment
 from accounting.money import ZERO, stored
 from accounting.services.accounts import billing_settings_for
 from clubs.models import Organization
@@ -111,7 +111,8 @@ def statement(account: Account, start: date, end: date) -> Statement:
     if account.pk is None:  # no money yet
         return Statement(account=account, start=start, end=end, opening=ZERO)
     entries = []
-    for inv in Invoice.objects.filter(account=account, status__in=COUNTED).order_by("issued_at", "pk"):
+    for inv in (Invoice.objects.filter(account=account, status__in=COUNTED).select_related("credits")
+                .order_by("issued_at", "pk")):
         entries.append((_day(inv.issued_at, tz), inv.issued_at, inv.kind, inv.number,
                         inv.get_kind_display() + (f" (credits {inv.credits.number})" if inv.credits_id else ""),
                         inv.total, inv.pk))
@@ -147,8 +148,3 @@ def unbilled_bookings(organization: Organization, start: datetime, end: datetime
     return (Booking.objects.filter(organization=organization, start__gte=start, start__lt=end).filter(flown)
             .exclude(status=Booking.Status.CANCELLED).filter(charge__isnull=True).distinct()
             .select_related("aircraft").prefetch_related("crew__membership__user"))
-
-
-def charges_waiting(organization: Organization):
-    """Charges whose lines still sit on drafts: flown and priced, not yet invoiced."""
-    return FlightCharge.objects.filter(organization=organization, lines__invoice__status=Invoice.Status.DRAFT).distinct()

@@ -12,6 +12,7 @@ from accounting.selectors import Statement
 REPLACEMENTS = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
                 "\u201d": '"', "\u2026": "...", "\u00a0": " ", "\u202f": " "}
 COLUMNS = (("Date", 24), ("Reference", 32), ("Description", 54), ("Debit", 26), ("Credit", 26), ("Balance", 28))
+NUMBERS = {"Debit", "Credit", "Balance"}
 
 
 def latin1(text: str) -> str:
@@ -42,18 +43,16 @@ def statement_pdf(statement: Statement, *, club_name: str, member_name: str, cur
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     for title, width in COLUMNS:
-        pdf.cell_text(width, title, "R" if title in ("Debit", "Credit", "Balance") else "L", bold=True)
+        pdf.cell_text(width, title, "R" if title in NUMBERS else "L", bold=True)
     pdf.ln()
     pdf.cell_text(sum(w for _, w in COLUMNS[:-1]), f"Opening balance on {statement.start:%d %b %Y}")
     pdf.cell_text(COLUMNS[-1][1], money(statement.opening), "R")
     pdf.ln()
     for row in statement.rows:
-        pdf.cell_text(24, f"{row.day:%d %b %Y}")
-        pdf.cell_text(32, row.reference[:20])
-        pdf.cell_text(54, row.description[:34])
-        pdf.cell_text(26, money(row.debit) if row.debit else "", "R")
-        pdf.cell_text(26, money(row.credit) if row.credit else "", "R")
-        pdf.cell_text(28, money(row.balance), "R")
+        cells = (f"{row.day:%d %b %Y}", row.reference[:20], row.description[:34],
+                 money(row.debit) if row.debit else "", money(row.credit) if row.credit else "", money(row.balance))
+        for (title, width), text in zip(COLUMNS, cells):
+            pdf.cell_text(width, text, "R" if title in NUMBERS else "L")
         pdf.ln()
     pdf.cell_text(sum(w for _, w in COLUMNS[:-1]), f"Closing balance on {statement.end:%d %b %Y}", bold=True)
     pdf.cell_text(COLUMNS[-1][1], money(statement.closing), "R", bold=True)

@@ -15,12 +15,11 @@ order, so no two billing runs deadlock.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from accounting.models import AircraftTerms, FlightCharge, InstructorRate, Invoice, InvoiceLine, MemberGroup
 from accounting.models.rates import BillingBasis
-from accounting.money import ZERO, stored
+from accounting.money import ZERO
 from accounting.pricing import Facts, Part, Terms, price
 from accounting.services.accounts import account_for, billing_settings_for, money_quantum
 from accounting.services.ledger import add_line, draft_for, remove_draft_lines
@@ -40,20 +39,20 @@ def _crew(booking: Booking) -> dict[str, BookingCrew]:
 
 
 @system_entry_point("a read of one booking for booking_bill")
-def payer_of(booking: Booking):
+def payer_of(booking: Booking, crew: dict | None = None):
     """Who pays for the aircraft: the student, else the pilot in command, else the
     instructor flying alone."""
-    crew = _crew(booking)
+    crew = crew if crew is not None else _crew(booking)
     slot = crew.get(BookingCrew.Role.STUDENT) or crew.get(BookingCrew.Role.PIC) or crew.get(BookingCrew.Role.INSTRUCTOR)
     return slot.membership if slot else None
 
 
 @system_entry_point("a read of one booking's terms for booking_bill")
-def current_terms(booking: Booking) -> Terms:
+def current_terms(booking: Booking, crew: dict | None = None) -> Terms:
     settings = billing_settings_for(booking.organization)
     aircraft = booking.aircraft
     terms = AircraftTerms.objects.filter(aircraft=aircraft).first() or AircraftTerms(aircraft=aircraft)
-    instructor = _crew(booking).get(BookingCrew.Role.INSTRUCTOR)
+    instructor = (crew if crew is not None else _crew(booking)).get(BookingCrew.Role.INSTRUCTOR)
     rate = InstructorRate.objects.filter(instructor_id=instructor.membership_id).first() if instructor else None
     return Terms(
         basis=terms.basis, wet=terms.wet, taxi_allowance_minutes=terms.taxi_allowance_minutes,
@@ -66,10 +65,10 @@ def current_terms(booking: Booking) -> Terms:
 
 
 @system_entry_point("a read of one booking's facts for booking_bill")
-def facts_of(booking: Booking, payer) -> Facts:
+def facts_of(booking: Booking, payer, crew: dict | None = None) -> Facts:
     record = Dispatch.objects.filter(booking=booking).first()
     checked_in = record is not None and record.hobbs_in is not None
-    instructor = _crew(booking).get(BookingCrew.Role.INSTRUCTOR)
+    instructor = (crew if crew is not None else _crew(booking)).get(BookingCrew.Role.INSTRUCTOR)
     flights = tuple(booking.flights.order_by("start", "pk").values_list("engine_seconds", "airtime_seconds"))
     when = record.checked_out_at if record else booking.start
     return Facts(
@@ -100,14 +99,15 @@ def booking_bill(*, booking_id: int, actor=None) -> FlightCharge | None:
     if booking is None or booking.status == Booking.Status.CANCELLED:
         return None
     charge = FlightCharge.objects.filter(booking=booking).first()
+    crew = _crew(booking)
+    terms = Terms.from_json(charge.facts["terms"]) if charge else current_terms(booking, crew)
     if booking.status != Booking.Status.COMPLETED and charge is None and not (
-            booking.flights.exists() and BillingBasis.from_recorder(current_terms(booking).basis)):
+            BillingBasis.from_recorder(terms.basis) and booking.flights.exists()):
         return None
-    payer = payer_of(booking)
+    payer = payer_of(booking, crew)
     if payer is None:
         return None
-    terms = Terms.from_json(charge.facts["terms"]) if charge else current_terms(booking)
-    facts = facts_of(booking, payer)
+    facts = facts_of(booking, payer, crew)
     priced = price(facts, terms)
     if priced is None and charge is None:
         return None
@@ -187,8 +187,3 @@ def _correct(account, charge, part_name: str, part: Part | None, existing, issue
 @system_entry_point("a read for invoice_void, which checked the actor")
 def charges_of_lines(lines) -> set[int]:
     return {line.charge.booking_id for line in lines if line.charge_id}
-
-
-@system_entry_point("a read of one charge")
-def billed_total(charge: FlightCharge) -> Decimal:
-    return stored(InvoiceLine.objects.filter(charge=charge, invoice__status__in=COUNTED).aggregate(t=Sum("amount"))["t"])

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounting.events import invoice_payload
 from accounting.models import Account, Allocation, Invoice, InvoiceLine, Payment
-from accounting.money import ZERO, stored
+from accounting.money import stored
 from clubs.changes import change_record
 from core.entry_points import system_entry_point
 from core.errors import Invalid
