@@ -170,6 +170,13 @@ class Membership(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="students"
     )
     wiflight_username = models.CharField(max_length=150, blank=True)
+    # The member's documents, as the club keeps them (booking_rules checks them at booking and
+    # at check-out; reminders warn 30 days ahead). Empty: not on file.
+    licence_expires_on = models.DateField("licence expires", null=True, blank=True)
+    medical_expires_on = models.DateField("medical expires", null=True, blank=True)
+    flight_review_expires_on = models.DateField("flight review expires", null=True, blank=True)
+    email_reminders = models.BooleanField(
+        default=True, help_text="Email reminders: a booking tomorrow, documents expiring, an aircraft grounded under a booking.")
     is_active = models.BooleanField(default=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 

@@ -37,6 +37,20 @@ CAPABILITIES: dict[str, Callable[[Membership], bool]] = {
     # every member's account; a viewer (a board member) reads them. Everyone reads their own.
     "manage_accounts": lambda m: m.is_admin or m.is_treasurer,
     "see_all_accounts": lambda m: m.is_admin or m.is_treasurer or m.is_viewer,
+    # Maintenance (issue 14): maintenance and admins keep inspections and sign them off, and
+    # clear or defer squawks; every member reports a squawk.
+    "manage_maintenance": lambda m: m.is_admin or m.is_maintenance,
+    # (a viewer changes nothing, so reports nothing).
+    "report_squawks": lambda m: any(r != "viewer" for r in m.roles),
+    # Booking rules: admins set them; dispatchers and admins override one, with a reason;
+    # instructors and admins grant aircraft checkouts and solo endorsements.
+    "manage_booking_rules": lambda m: m.is_admin,
+    "override_booking_rules": lambda m: m.is_admin or m.is_dispatcher,
+    "grant_checkouts": lambda m: m.is_admin or m.is_instructor,
+    # Club events (ground school, meetings, fly-ins) beside the bookings.
+    "manage_club_events": lambda m: m.is_admin or m.is_dispatcher or m.is_instructor,
+    # The licence, medical and flight-review dates the booking rules check.
+    "keep_member_documents": lambda m: m.is_admin or m.is_dispatcher,
 }
 
 
@@ -85,3 +99,10 @@ def require_member_manager(actor: Membership, membership: Membership | None = No
         require_same_club(actor, membership, "member")
     if not CAPABILITIES["manage_members"](actor):
         raise NotAllowed("not_allowed", "Only club admins manage members.")
+
+
+def require_document_keeper(actor: Membership, membership: Membership) -> None:
+    require_active(actor)
+    require_same_club(actor, membership, "member")
+    if not CAPABILITIES["keep_member_documents"](actor):
+        raise NotAllowed("not_allowed", "Only admins and dispatchers keep members' document dates.")

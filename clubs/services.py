@@ -5,7 +5,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -332,3 +332,47 @@ def organization_update(*, actor: Membership, name: str, timezone_name: str, wif
             audit_record(organization=organization, actor=actor.user, action="club.updated", target=organization,
                          summary=f"Changed the club's {', '.join(changed)}", details=changed)
     return organization
+
+
+DOCUMENT_FIELDS = ("licence_expires_on", "medical_expires_on", "flight_review_expires_on")
+
+
+def member_documents_update(*, membership: Membership, actor: Membership, licence_expires_on=None,
+                            medical_expires_on=None, flight_review_expires_on=None) -> Membership:
+    """The member's licence, medical and flight-review expiry dates, as the club keeps them
+    (booking_rules checks them; reminders warn before they lapse). Admins and dispatchers
+    keep them; None: not on file. Audited with the dates before and after."""
+    policy.require_document_keeper(actor, membership)
+    given = {"licence_expires_on": licence_expires_on, "medical_expires_on": medical_expires_on,
+             "flight_review_expires_on": flight_review_expires_on}
+    for field, value in given.items():
+        if value is not None and not (date(1900, 1, 1) <= value <= date(2100, 12, 31)):
+            raise Invalid("date_out_of_range", "Give a date between 1900 and 2100.", field=field)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        changed = {f: {"from": getattr(locked, f).isoformat() if getattr(locked, f) else None,
+                       "to": v.isoformat() if v else None} for f, v in given.items() if getattr(locked, f) != v}
+        if not changed:
+            return locked
+        for field, value in given.items():
+            setattr(locked, field, value)
+            setattr(membership, field, value)
+        locked.save(update_fields=list(DOCUMENT_FIELDS))
+        change_record(event="member.documents_changed", organization=locked.organization, actor=actor, target=locked,
+                      summary=f"Changed the document dates of {locked.user.display_name}", details=changed,
+                      payload=member_payload(locked))
+    return membership
+
+
+def member_reminders_set(*, membership: Membership, actor: Membership, email_reminders: bool) -> Membership:
+    """A member chooses whether reminders are emailed to them (their own choice only)."""
+    policy.require_active(actor)
+    if actor.pk != membership.pk:
+        raise NotAllowed("not_allowed", "Members choose their own reminders.")
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(email_reminders=bool(email_reminders))
+        membership.email_reminders = bool(email_reminders)
+        audit_record(organization=membership.organization, actor=actor.user, action="member.reminders_set",
+                     target=membership, summary=f"{membership.user.display_name} turned email reminders "
+                     + ("on" if email_reminders else "off"))
+    return membership

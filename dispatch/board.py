@@ -65,6 +65,9 @@ class BoardRow:
     teaching: list[Booking] = field(default_factory=list)  # an instructor's bookings, before placing
     lanes: int = 1
     next_free: datetime | None = None
+    # What the apps above dispatch say of this aircraft on the board (maintenance: an
+    # inspection due soon or overdue): [{"level": "due_soon"|"due"|"overdue", "text": str}].
+    notes: list[dict] = field(default_factory=list)
 
     @property
     def key(self) -> str:

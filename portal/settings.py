@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "dispatch",
     "flights",
     "accounting",
+    "maintenance",
+    "booking_rules",
+    "calendars",
+    "reminders",
     "integrations.wiflight",
     "integrations.webhooks",
     "openid_provider",
@@ -197,6 +201,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (squawk photos): never served as static files; maintenance.views streams
+# each one after checking the reader's club, so MEDIA_URL is not routed.
+MEDIA_ROOT = Path(env_str("FLIGHTLINE_MEDIA_DIR", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+SQUAWK_PHOTO_MAX_BYTES = env_int("SQUAWK_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -391,3 +400,18 @@ OAUTH2_PROVIDER = {
         "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
         "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
 }
+
+
+# --- Maintenance, booking rules, calendars and reminders (issue 14) ----------------------------
+# Date-based items fall due with the calendar, not with a flight: the beat looks every hour
+# (hour-based ones are looked at after every check-in and every detected flight as well).
+CELERY_BEAT_SCHEDULE["maintenance-due"] = {
+    "task": "maintenance.tasks.check_due_all",
+    "schedule": float(env_int("MAINTENANCE_DUE_SECONDS", 60 * 60)),
+}
+# Reminders by email (EMAIL_BACKEND; the console in the demo): planned and sent by the beat.
+CELERY_BEAT_SCHEDULE["reminders"] = {
+    "task": "reminders.tasks.remind_all",
+    "schedule": float(env_int("REMINDERS_SECONDS", 15 * 60)),
+}
+REMINDER_DOCUMENTS_DAYS = env_int("REMINDER_DOCUMENTS_DAYS", 30)

@@ -31,6 +31,9 @@ club_patterns = [
     path("", include("dispatch.urls")),
     path("", include("flights.urls")),
     path("", include("accounting.urls")),
+    path("maintenance/", include("maintenance.urls")),
+    path("rules/", include("booking_rules.urls")),
+    path("calendar/", include("calendars.urls")),
 ]
 
 urlpatterns = [
@@ -50,6 +53,8 @@ urlpatterns = [
     # CSRF does not apply (the OpenID endpoint is the only other exempt URL).
     path("wiflight/notify/<slug:slug>/", csrf_exempt(receiver.notify), name="wiflight_notify"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
+    # Calendar apps fetch these with no session: the token in the address is the credential.
+    path("feeds/", include("calendars.feed_urls")),
     path("o/<slug:slug>/", include(club_patterns)),
     *django_admin_urls(),  # behind the site sign-in; production only with DJANGO_ADMIN_ENABLED
 ]

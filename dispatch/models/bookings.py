@@ -48,6 +48,9 @@ class Booking(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # What the club's booking rules said at the last check (booking or check-out): warnings,
+    # and blocks a dispatcher overrode. [{"code", "level", "message", "overridden"}].
+    rule_findings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["start"]
@@ -103,6 +106,13 @@ class BookingCrew(models.Model):
         return f"{self.membership.user.display_name} ({self.get_role_display()})"
 
 
+class SquawkSeverity(models.TextChoices):
+    """How bad a reported defect is (the maintenance app keeps the squawks themselves)."""
+    MINOR = "minor", "Minor: note it, keep flying"
+    DEFERRED = "deferred", "Deferred: flyable, shown at every check-out"
+    GROUNDING = "grounding", "Grounding: not airworthy until maintenance clears it"
+
+
 class Dispatch(models.Model):
     """The check-out and check-in of one booking: who, when, and the meter readings."""
 
@@ -118,6 +128,7 @@ class Dispatch(models.Model):
     hobbs_in = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
     tach_in = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
     squawks = models.TextField(blank=True, max_length=4000)
+    squawk_severity = models.CharField(max_length=16, choices=SquawkSeverity.choices, default=SquawkSeverity.MINOR)
     # Told at check-in, billed by accounting: fuel the crew bought and paid for themselves
     # (credited back on a wet rate) and the ground instruction given with the flight.
     fuel_cost = models.DecimalField(max_digits=12, decimal_places=3, default=Decimal("0"))

@@ -54,6 +54,11 @@ class Aircraft(models.Model):
     # Only aircraft carrying a Wi-Flight recorder get reservations there (not simulators).
     has_wiflight_recorder = models.BooleanField("Wi-Flight recorder", default=True)
     grounded_reason = models.CharField(max_length=200, blank=True)
+    grounded_at = models.DateTimeField(null=True, blank=True)
+    # Grounded by maintenance (an inspection overdue, a grounding squawk) rather than by a
+    # person: maintenance releases it when the last cause is cleared; a person's grounding
+    # stays until a person releases it (dispatch.services.checks.release_holds).
+    grounded_by_maintenance = models.BooleanField(default=False)
     # The meters as of the last check-in: the floor for the next check-out.
     hobbs = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
     tach = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))

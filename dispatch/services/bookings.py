@@ -18,7 +18,7 @@ from core.errors import Conflict, Invalid, Refusal
 from core.text import require_plain_line
 from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew
-from dispatch.services import rules
+from dispatch.services import checks, rules
 from dispatch.services.hooks import booking_changed
 
 
@@ -30,6 +30,8 @@ class BookingInput:
     crew: list[tuple[Membership, str]]
     purpose: str = Booking.Purpose.RENTAL
     notes: str = ""
+    # Given by a dispatcher or an admin to book despite a rule set to block (audited).
+    override_reason: str = ""
 
 
 def _lock_crew(crew) -> None:
@@ -55,6 +57,14 @@ def _validate(data: BookingInput, exclude: Booking | None) -> None:
     rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
 
 
+def _club_rules(actor: Membership, data: BookingInput, booking: Booking | None) -> tuple[checks.BookingFacts, list]:
+    """The club's own booking rules (booking_rules registers them): after the locks, so a
+    count of active bookings cannot race."""
+    facts = checks.BookingFacts(stage=checks.BOOKING, organization=actor.organization, actor=actor,
+                                aircraft=data.aircraft, start=data.start, end=data.end, crew=data.crew, booking=booking)
+    return facts, checks.enforce(facts, data.override_reason)
+
+
 def _conflict_error(data: BookingInput, exclude: Booking | None) -> Refusal:
     """Turn the exclusion constraint firing (someone else won the race) into the message a
     dispatcher would have seen had they been a moment later."""
@@ -75,11 +85,13 @@ def booking_create(*, actor: Membership, data: BookingInput) -> Booking:
         with transaction.atomic():
             rules.check_aircraft_bookable(data.aircraft)
             _validate(data, exclude=None)
+            facts, kept = _club_rules(actor, data, None)
             booking = Booking.objects.create(
                 organization_id=actor.organization_id, aircraft=data.aircraft, start=data.start, end=data.end,
-                purpose=data.purpose, notes=data.notes, created_by=actor.user,
+                purpose=data.purpose, notes=data.notes, created_by=actor.user, rule_findings=checks.stored(kept),
             )
             _save_crew(booking, data.crew)
+            checks.audit_override(facts, booking, kept, data.override_reason)
             booking_changed(booking=booking, actor=actor, action="booking.created",
                             summary=f"Booked {data.aircraft.registration} {rules.local_span(data.start, data.end, actor.organization.tz)}")
     except IntegrityError as exc:
@@ -104,14 +116,16 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
                 # on a retired one it is not: it would vanish from the board.
                 rules.check_aircraft_not_retired(data.aircraft)
             _validate(data, exclude=booking)
+            facts, kept = _club_rules(actor, data, booking)
             updated = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
                 aircraft=data.aircraft, start=data.start, end=data.end, purpose=data.purpose,
-                notes=data.notes, updated_at=timezone.now(),
+                notes=data.notes, updated_at=timezone.now(), rule_findings=checks.stored(kept),
             )
             if updated != 1:
                 raise Conflict("booking_stale", "This booking was changed by someone else. Reload and try again.")
             booking.crew.all().delete()
             _save_crew(booking, data.crew)
+            checks.audit_override(facts, booking, kept, data.override_reason)
             booking.refresh_from_db()
             booking_changed(booking=booking, actor=actor, action="booking.changed",
                             summary=f"Changed booking of {data.aircraft.registration} to {rules.local_span(data.start, data.end, actor.organization.tz)}")

@@ -14,8 +14,8 @@ from django.utils import timezone
 from clubs.models import Membership
 from core.errors import Conflict, Invalid
 from dispatch import policy
-from dispatch.models import Aircraft, Booking, BookingCrew, Dispatch
-from dispatch.services import rules
+from dispatch.models import Aircraft, Booking, BookingCrew, Dispatch, SquawkSeverity
+from dispatch.services import checks, rules
 from dispatch.services.bookings import BookingInput, booking_create
 from dispatch.services.hooks import booking_changed
 
@@ -48,13 +48,24 @@ def _check_crew_active(booking: Booking) -> None:
             raise rules.member_inactive(c.membership, at_check_out=True)
 
 
+def _club_rules_at_check_out(actor: Membership, booking: Booking, aircraft: Aircraft,
+                             override_reason: str) -> tuple[checks.BookingFacts, list]:
+    """The club's booking rules again, as of now: a medical may have lapsed since booking."""
+    crew = [(c.membership, c.role) for c in BookingCrew.objects.filter(booking=booking)
+            .select_related("membership__user", "membership__organization")]
+    facts = checks.BookingFacts(stage=checks.CHECK_OUT, organization=actor.organization, actor=actor,
+                                aircraft=aircraft, start=booking.start, end=booking.end, crew=crew, booking=booking)
+    return facts, checks.enforce(facts, override_reason)
+
+
 def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal, tach_out: Decimal,
-                      at: datetime | None = None, correction_reason: str = "") -> Booking:
+                      at: datetime | None = None, correction_reason: str = "", override_reason: str = "") -> Booking:
     policy.require_dispatch(actor, booking)
     with transaction.atomic():
         aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
         rules.check_aircraft_bookable(aircraft)
         _check_crew_active(booking)
+        facts, kept = _club_rules_at_check_out(actor, booking, aircraft, override_reason)
         still_out = Booking.objects.filter(aircraft=aircraft, status=Booking.Status.DISPATCHED).exclude(pk=booking.pk).first()
         if still_out is not None:
             raise Conflict("aircraft_still_out", f"{aircraft.registration} is still checked out; check it in first.",
@@ -62,7 +73,7 @@ def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal
         corrected = _check_meter("Hobbs", "hobbs_out", hobbs_out, aircraft.hobbs, correction_reason)
         corrected |= _check_meter("Tach", "tach_out", tach_out, aircraft.tach, correction_reason)
         moved = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
-            status=Booking.Status.DISPATCHED, updated_at=timezone.now()
+            status=Booking.Status.DISPATCHED, updated_at=timezone.now(), rule_findings=checks.stored(kept),
         )
         if moved != 1:
             booking.refresh_from_db()
@@ -72,6 +83,7 @@ def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal
             hobbs_out=hobbs_out, tach_out=tach_out, correction_reason=correction_reason.strip() if corrected else "",
         )
         booking.refresh_from_db()
+        checks.audit_override(facts, booking, kept, override_reason)
         details = {"hobbs_out": str(hobbs_out), "tach_out": str(tach_out)}
         if corrected:
             details.update(correction_reason=correction_reason.strip(), hobbs_before=str(aircraft.hobbs),
@@ -93,9 +105,14 @@ def _check_fuel_and_ground(fuel_cost: Decimal, ground_hours: Decimal) -> None:
 
 def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, tach_in: Decimal,
                      at: datetime | None = None, squawks: str = "", fuel_cost: Decimal = Decimal("0"),
-                     ground_hours: Decimal = Decimal("0")) -> Booking:
+                     ground_hours: Decimal = Decimal("0"), squawk_severity: str = SquawkSeverity.MINOR) -> Booking:
+    """A squawk written here becomes the maintenance app's (booking.completed carries it); a
+    grounding one grounds the aircraft in the same transaction."""
     policy.require_dispatch(actor, booking)
     _check_fuel_and_ground(fuel_cost, ground_hours)
+    if squawk_severity not in SquawkSeverity.values:
+        raise Invalid("squawk_severity_unknown", "Choose how bad the squawk is: minor, deferred or grounding.",
+                      field="squawk_severity")
     with transaction.atomic():
         aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
         record = Dispatch.objects.select_for_update().filter(booking=booking).first()
@@ -111,6 +128,7 @@ def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, 
             raise Conflict("booking_state", f"A {booking.get_status_display().lower()} booking cannot be checked in.")
         record.checked_in_at, record.checked_in_by = at or timezone.now(), actor.user
         record.hobbs_in, record.tach_in, record.squawks = hobbs_in, tach_in, squawks.strip()
+        record.squawk_severity = squawk_severity if record.squawks else SquawkSeverity.MINOR
         record.fuel_cost, record.ground_hours = fuel_cost, ground_hours
         record.save()
         aircraft.hobbs, aircraft.tach = hobbs_in, tach_in
@@ -120,6 +138,7 @@ def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, 
                         summary=f"Checked in {aircraft.registration}: {record.hobbs_hours} h Hobbs, {record.tach_hours} h tach"
                         + ("; squawks reported" if record.squawks else ""),
                         details={"hobbs_in": str(hobbs_in), "tach_in": str(tach_in), "squawks": record.squawks,
+                                 "squawk_severity": record.squawk_severity,
                                  "fuel_cost": str(fuel_cost), "ground_hours": str(ground_hours)})
     return booking
 
@@ -166,11 +185,12 @@ def booking_check_in_correct(*, actor: Membership, booking: Booking, hobbs_in: D
 def walkup_dispatch(*, actor: Membership, data: BookingInput, hobbs_out: Decimal, tach_out: Decimal,
                     correction_reason: str = "") -> Booking:
     """Book from now until the expected return and check out in one step: the aircraft is
-    either booked and out, or neither. `data.start` is ignored: a walk-up starts now."""
+    either booked and out, or neither. `data.start` is ignored: a walk-up starts now. The
+    override reason in `data` covers both the booking and its check-out."""
     policy.require_aircraft_in_club(actor, data.aircraft)
     policy.require_dispatch(actor)
     data = replace(data, start=timezone.now().replace(second=0, microsecond=0))
     with transaction.atomic():
         booking = booking_create(actor=actor, data=data)
         return booking_check_out(actor=actor, booking=booking, hobbs_out=hobbs_out, tach_out=tach_out,
-                                 correction_reason=correction_reason)
+                                 correction_reason=correction_reason, override_reason=data.override_reason)

@@ -10,16 +10,16 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clubs.audit import audit_record
 from clubs.changes import change_record
 from clubs.models import Membership
+from core.entry_points import system_entry_point
 from core.errors import Conflict, Invalid
 from core.text import require_plain_line
 from dispatch import policy
 from dispatch.models import Aircraft, Booking
 from dispatch.models.fleet import REGISTRATION_KEY, normalize_registration, registration_key
 from dispatch.events import aircraft_payload
-from dispatch.services import rules
+from dispatch.services import checks, rules
 
 
 @dataclass(frozen=True)
@@ -116,21 +116,72 @@ def aircraft_update(*, actor: Membership, aircraft: Aircraft, data: AircraftInpu
 
 def aircraft_set_status(*, actor: Membership, aircraft: Aircraft, grounded: bool, reason: str = "") -> Aircraft:
     """Ground (with a reason) or release an aircraft. Future bookings stay; the board marks
-    them at risk so a dispatcher can move them."""
+    them at risk so a dispatcher can move them. A release is refused while maintenance holds
+    the aircraft (an inspection overdue, a grounding squawk open): signing the inspection off
+    or clearing the squawk releases it."""
     policy.require_status_setter(actor, aircraft)
     _require_in_service(aircraft, "ground or release")
     reason = reason.strip()
+    require_plain_line(reason, field="reason", label="The reason")
     if grounded and not reason:
         raise Invalid("reason_required", "Say why the aircraft is grounded.", field="reason")
+    if len(reason) > 200:
+        raise Invalid("reason_too_long", "Keep the reason under 200 characters.", field="reason")
     with transaction.atomic():
-        aircraft.status = Aircraft.Status.GROUNDED if grounded else Aircraft.Status.AVAILABLE
-        aircraft.grounded_reason = reason if grounded else ""
-        aircraft.save(update_fields=["status", "grounded_reason"])
+        locked = Aircraft.objects.select_for_update().get(pk=aircraft.pk)
+        if not grounded:
+            holds = checks.release_holds(locked)
+            if holds:
+                raise Conflict("maintenance_holds_aircraft",
+                               f"{locked.registration} stays grounded: {'; '.join(holds)}.",
+                               details={"holds": holds})
+        _set_status(aircraft, grounded, reason, by_maintenance=False)
         change_record(event="aircraft.status_changed", organization=actor.organization, actor=actor, target=aircraft,
                       audit_action="aircraft.grounded" if grounded else "aircraft.released",
                       summary=f"Grounded {aircraft.registration}: {reason}" if grounded else f"Released {aircraft.registration} for service",
                       payload=aircraft_payload(aircraft))
     return aircraft
+
+
+def _set_status(aircraft: Aircraft, grounded: bool, reason: str, *, by_maintenance: bool) -> None:
+    was_grounded = aircraft.status == Aircraft.Status.GROUNDED
+    aircraft.status = Aircraft.Status.GROUNDED if grounded else Aircraft.Status.AVAILABLE
+    aircraft.grounded_reason = reason[:200] if grounded else ""
+    aircraft.grounded_by_maintenance = grounded and by_maintenance
+    if grounded and not was_grounded:
+        aircraft.grounded_at = timezone.now()
+    elif not grounded:
+        aircraft.grounded_at = None
+    Aircraft.objects.filter(pk=aircraft.pk).update(
+        status=aircraft.status, grounded_reason=aircraft.grounded_reason, grounded_at=aircraft.grounded_at,
+        grounded_by_maintenance=aircraft.grounded_by_maintenance)
+
+
+@system_entry_point("maintenance grounds or releases an aircraft from its records; no member acts")
+def aircraft_status_from_maintenance(*, aircraft: Aircraft, causes: list[str]) -> bool:
+    """Maintenance's own grounding (system entry point, inside the caller's transaction):
+    ground the aircraft while `causes` remain (the first one is the reason shown), release it
+    when none remain and maintenance was what grounded it. A person's grounding is left as
+    it is. Returns whether the status changed; a change passes the change path, so the
+    `aircraft.status_changed` webhook and the board follow."""
+    with transaction.atomic():
+        locked = Aircraft.objects.select_for_update().get(pk=aircraft.pk)
+        if locked.is_retired:
+            return False
+        reason = causes[0][:200] if causes else ""
+        if causes and locked.is_grounded and (not locked.grounded_by_maintenance or locked.grounded_reason == reason):
+            return False
+        if not causes and not (locked.is_grounded and locked.grounded_by_maintenance):
+            return False
+        _set_status(locked, bool(causes), reason, by_maintenance=True)
+        aircraft.status, aircraft.grounded_reason = locked.status, locked.grounded_reason
+        aircraft.grounded_at, aircraft.grounded_by_maintenance = locked.grounded_at, locked.grounded_by_maintenance
+        change_record(event="aircraft.status_changed", organization=locked.organization, actor=None, target=locked,
+                      audit_action="aircraft.grounded" if causes else "aircraft.released",
+                      summary=(f"Grounded {locked.registration} by maintenance: {reason}" if causes
+                               else f"Released {locked.registration}: maintenance cleared it"),
+                      details={"causes": causes}, payload=aircraft_payload(locked))
+    return True
 
 
 def _bookings_in_the_way(aircraft: Aircraft) -> list[Booking]:
@@ -213,9 +264,11 @@ def aircraft_meters_correct(*, actor: Membership, aircraft: Aircraft, hobbs: Dec
         before = {"hobbs": str(locked.hobbs), "tach": str(locked.tach)}
         aircraft.hobbs, aircraft.tach = hobbs, tach
         Aircraft.objects.filter(pk=aircraft.pk).update(hobbs=hobbs, tach=tach)
-        # An audit entry, no change event: no subscriber (the sync, webhooks) carries the meters.
-        audit_record(organization=actor.organization, actor=actor.user, action="aircraft.meters_corrected",
-                     target=aircraft, summary=f"Corrected the meters of {aircraft.registration}: Hobbs "
-                     f"{before['hobbs']} → {hobbs}, tach {before['tach']} → {tach} ({reason})",
-                     details={"before": before, "after": {"hobbs": str(hobbs), "tach": str(tach)}, "reason": reason})
+        # A change event (the maintenance meter chain records it); no webhook carries it.
+        change_record(event="aircraft.meters_corrected", organization=actor.organization, actor=actor, target=aircraft,
+                      summary=f"Corrected the meters of {aircraft.registration}: Hobbs "
+                      f"{before['hobbs']} → {hobbs}, tach {before['tach']} → {tach} ({reason})",
+                      details={"before": before, "after": {"hobbs": str(hobbs), "tach": str(tach)}, "reason": reason},
+                      payload={**aircraft_payload(aircraft), "hobbs": str(hobbs), "tach": str(tach),
+                               "hobbs_before": before["hobbs"], "tach_before": before["tach"], "reason": reason})
     return aircraft

@@ -6,6 +6,7 @@ from django.utils import timezone
 from clubs.access import club_member
 from clubs.policy import can
 from core.query_params import parse_day
+from dispatch import extensions
 from dispatch.board import VIEWS, blocks_of, board_for
 from dispatch.policy import may_see_booking
 
@@ -22,9 +23,17 @@ def board(request):
     board = board_for(organization=club, day=day, view=view)
     for block in blocks_of(board):
         block.linkable = may_see_booking(request.membership, block.booking)
+    extra = extensions.context_for("board_page", request=request, board=board)
+    notes = extra.get("aircraft_notes", {})
+    for row in board.rows:
+        if row.aircraft is not None:
+            row.notes = notes.get(row.aircraft.pk, [])
     step = timedelta(days=7 if view == "week" else 1)
     m = request.membership
     return render(request, "dispatch/board.html", {
+        # The club's events in the board's window (calendars): [{"title", "kind", "start",
+        # "end", "location", "url"}], shown above the aircraft.
+        "board_events": extra.get("board_events", []),
         "board": board, "day": day, "view": view, "today": today, "bad_date": bad_date,
         "prev_day": day - step, "next_day": day + step, "tz": club.tz,
         "may_mark_hours": m.is_instructor or can(m, "manage_all_bookings"),

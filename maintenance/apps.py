@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class MaintenanceConfig(AppConfig):
+    name = "maintenance"
+    verbose_name = "Maintenance"
+
+    def ready(self):
+        from maintenance import subscribers
+
+        subscribers.register()
