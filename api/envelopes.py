@@ -16,8 +16,9 @@ def one(kind: str, pk, attributes: dict) -> dict:
     return {"data": resource(kind, pk, attributes)}
 
 
-def page_of(request, queryset, *, kind: str, attributes, page_size: int | None = None) -> dict:
-    """A page of `queryset` as a list envelope. `attributes(obj)` gives each object's."""
+def page_of(request, queryset, *, kind: str, attributes, page_size: int | None = None, prepare=None) -> dict:
+    """A page of `queryset` as a list envelope. `attributes(obj)` gives each object's;
+    `prepare(objects)`, when given, reads what the page's objects need in one go first."""
     number = _positive_int(request.query_params.get("page", "1"), "page")
     size = _positive_int(request.query_params.get("page_size", str(page_size or DEFAULT_PAGE_SIZE)), "page_size")
     if size > MAX_PAGE_SIZE:
@@ -28,6 +29,8 @@ def page_of(request, queryset, *, kind: str, attributes, page_size: int | None =
         items = list(page.object_list)
     except EmptyPage:
         page, items = None, []
+    if prepare is not None:
+        prepare(items)
     links = {"self": request.build_absolute_uri(), "next": None, "prev": None}
     if page is not None and page.has_next():
         links["next"] = _with_page(request, number + 1)

@@ -26,16 +26,22 @@ def _resource(kind: str, attributes, name: str):
     })
 
 
-def envelope_of(kind: str, attributes, name: str | None = None, *, partial: bool = False):
+def envelope_of(kind: str, attributes, name: str | None = None, *, partial: bool = False, meta=None):
     """{"data": {"id", "type", "attributes"}}. For a request body, `attributes` is the
-    write serializer; the API also accepts the bare attributes object."""
+    write serializer; the API also accepts the bare attributes object. `meta`: a serializer
+    of the answer's `meta` (a booking write's warnings)."""
     name = name or _camel(kind)
     attrs = (lambda: attributes(partial=True)) if partial else attributes
+    if meta is not None:
+        # The same resource as the plain answer's: only the envelope differs.
+        return _named(f"{name}Envelope", {"data": _resource(kind, attrs, _camel(kind)), "meta": meta()})
     return _named(f"{name}Envelope", {"data": _resource(kind, attrs, name)})
 
 
 def list_of(kind: str, attributes, name: str | None = None):
     name = name or _camel(kind)
+    if f"{name}List" in _cache:  # two lists of one kind (a club's squawks, an aircraft's): one schema
+        return _cache[f"{name}List"]
     return _named(f"{name}List", {
         "data": serializers.ListField(child=_resource(kind, attributes, name)),
         "links": _named("ListLinks", {"self": serializers.URLField(), "next": serializers.URLField(allow_null=True),

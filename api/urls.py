@@ -1,8 +1,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
 
-from api.resources import (aircraft, balances, bookings, expenses, flight_logs, flights, invoices, members,
-                           organizations, payments)
+from api.resources import (aircraft, balances, bookings, events, expenses, flight_logs, flights, invoices,
+                           maintenance, members, organizations, payments, squawks)
 from api.unknown import UnknownEndpoint
 
 app_name = "api"
@@ -21,9 +21,20 @@ urlpatterns = [
     path(org + "aircraft", aircraft.AircraftList.as_view(), name="aircraft_list"),
     path(org + "aircraft/<int:pk>", aircraft.AircraftDetail.as_view(), name="aircraft"),
     path(org + "aircraft/<int:pk>/status", aircraft.AircraftStatus.as_view(), name="aircraft_status"),
+    path(org + "aircraft/<int:pk>/maintenance-items", maintenance.MaintenanceItemList.as_view(),
+         name="aircraft_maintenance_items"),
+    path(org + "aircraft/<int:pk>/squawks", squawks.AircraftSquawkList.as_view(), name="aircraft_squawks"),
+    path(org + "squawks", squawks.SquawkList.as_view(), name="squawks"),
+    path(org + "squawks/<int:pk>", squawks.SquawkDetail.as_view(), name="squawk"),
+    path(org + "squawks/<int:pk>/clear", squawks.SquawkClear.as_view(), name="squawk_clear"),
+    path(org + "events", events.EventList.as_view(), name="events"),
+    path(org + "events/<int:pk>", events.EventDetail.as_view(), name="event"),
+    path(org + "instructor-availability", events.InstructorAvailabilityList.as_view(), name="instructor_availability"),
     path(org + "bookings", bookings.BookingList.as_view(), name="bookings"),
     path(org + "bookings/<int:pk>", bookings.BookingDetail.as_view(), name="booking"),
     path(org + "bookings/<int:pk>/cancel", bookings.BookingCancel.as_view(), name="booking_cancel"),
+    path(org + "bookings/<int:pk>/check-out", bookings.BookingCheckOut.as_view(), name="booking_check_out"),
+    path(org + "bookings/<int:pk>/check-in", bookings.BookingCheckIn.as_view(), name="booking_check_in"),
     path(org + "flights", flights.FlightList.as_view(), name="flights"),
     path(org + "flights/<int:pk>", flights.FlightDetail.as_view(), name="flight"),
     path(org + "flight-logs", flight_logs.FlightLogList.as_view(), name="flight_logs"),

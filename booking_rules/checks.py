@@ -142,7 +142,7 @@ def last_flown_on_type(membership: Membership, aircraft_type: str, before: date)
     """The member's latest flight-log entry on the type up to `before`, with a landing (or
     from a check-in alone, where the landings are not known)."""
     entry = (LogbookEntry.objects.filter(membership=membership, date__lte=before,
-                                         aircraft__aircraft_type__iexact=aircraft_type.strip())
+                                         aircraft__aircraft_type__iexact=" ".join(aircraft_type.split()))
              .filter(Q(landings__gte=1) | Q(flight__isnull=True)).order_by("-date").values_list("date", flat=True).first())
     return entry
 

@@ -1,5 +1,9 @@
 """The feed addresses calendar apps fetch: no session, the token is the credential."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from calendars import feed_views
+
+urlpatterns = [
+    path("<str:token>.ics", feed_views.feed, name="calendar_feed"),
+]

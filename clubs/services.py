@@ -367,6 +367,7 @@ def member_documents_update(*, membership: Membership, actor: Membership, licenc
 def member_reminders_set(*, membership: Membership, actor: Membership, email_reminders: bool) -> Membership:
     """A member chooses whether reminders are emailed to them (their own choice only)."""
     policy.require_active(actor)
+    policy.require_same_club(actor, membership, "member")
     if actor.pk != membership.pk:
         raise NotAllowed("not_allowed", "Members choose their own reminders.")
     with transaction.atomic():

@@ -8,8 +8,9 @@ from django import forms
 from django.db.models import Q
 
 from clubs.models import Membership
-from dispatch.models import Aircraft, Booking, BookingCrew
+from dispatch.models import Aircraft, Booking, BookingCrew, SquawkSeverity
 from dispatch.services import rules
+from dispatch.services.checks import OVERRIDE_REASON_MAX
 from dispatch.services.bookings import BookingInput
 
 LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300, "min": f"{rules.EARLIEST_DAY}T00:00",
@@ -67,7 +68,37 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
         return obj.user.display_name
 
 
-class BookingForm(forms.Form):
+class RuleOverrideForm(forms.Form):
+    """A club rule set to block refuses the booking or check-out; a dispatcher or an admin may
+    go ahead with a reason (audited). The reason box is offered only after such a refusal
+    (`offer_override`), or while a reason already typed is being resubmitted."""
+
+    override_reason = forms.CharField(
+        required=False, max_length=OVERRIDE_REASON_MAX, label="Override reason",
+        help_text="Why the club's rule is set aside this time (kept in the audit log with the facts).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.override_offered = bool(self.is_bound and (self.data.get("override_reason") or "").strip())
+
+    def offer_override(self, offered: bool = True) -> None:
+        self.override_offered = offered
+
+    def rendered(self):
+        """The form as the page shows it: without the reason box unless it is offered (an
+        error about a reason nobody was asked for is shown at the top instead)."""
+        if not self.override_offered and "override_reason" in self.fields:
+            for message in self.errors.pop("override_reason", []):
+                self.add_error(None, message)
+            del self.fields["override_reason"]
+        return self
+
+    @property
+    def reason_given(self) -> str:
+        return (getattr(self, "cleaned_data", {}).get("override_reason") or "").strip()
+
+
+class BookingForm(RuleOverrideForm):
     aircraft = AircraftChoiceField()
     start = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
     end = BookingTimeField(widget=LOCAL_DT, help_text="Club local time.")
@@ -107,7 +138,7 @@ class BookingForm(forms.Form):
         crew = [(d[role], role) for role in ("pic", "instructor", "student") if d.get(role)]
         crew += [(m, BookingCrew.Role.PASSENGER) for m in d.get("passengers") or []]
         return BookingInput(aircraft=d["aircraft"], start=d["start"], end=d["end"], crew=crew,
-                            purpose=d["purpose"], notes=d.get("notes", ""))
+                            purpose=d["purpose"], notes=d.get("notes", ""), override_reason=self.reason_given)
 
     @staticmethod
     def initial_from_booking(booking: Booking) -> dict:
@@ -133,7 +164,7 @@ GROUND = {"max_digits": 4, "decimal_places": 2, "min_value": Decimal("0"), "max_
           "help_text": "Briefing and debriefing given by the instructor, billed at the ground rate."}
 
 
-class CheckOutForm(forms.Form):
+class CheckOutForm(RuleOverrideForm):
     hobbs_out = forms.DecimalField(label="Hobbs out", **METER)
     tach_out = forms.DecimalField(label="Tach out", **METER)
     correction_reason = forms.CharField(
@@ -151,6 +182,9 @@ class CheckInForm(forms.Form):
     tach_in = forms.DecimalField(label="Tach in", **METER)
     squawks = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000,
                               help_text="Defects noticed during the flight.")
+    squawk_severity = forms.ChoiceField(choices=SquawkSeverity.choices, initial=SquawkSeverity.MINOR, required=False,
+                                        label="How bad is the squawk?",
+                                        help_text="Only with a squawk. Grounding grounds the aircraft at once.")
     fuel_cost = forms.DecimalField(label="Fuel bought", **FUEL)
     ground_hours = forms.DecimalField(label="Ground instruction (hours)", **GROUND)
     confirm_meters = forms.BooleanField(required=False, label="Save anyway: the meter readings are right")
@@ -185,7 +219,9 @@ class CheckInForm(forms.Form):
             self.fields.pop("confirm_meters", None)
 
     def meters(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("hobbs_in", "tach_in", "squawks")} | self.extras()
+        severity = self.cleaned_data.get("squawk_severity") or SquawkSeverity.MINOR
+        return {k: self.cleaned_data[k] for k in ("hobbs_in", "tach_in", "squawks")} | self.extras() | {
+            "squawk_severity": severity}
 
     def extras(self) -> dict:
         return {"fuel_cost": self.cleaned_data.get("fuel_cost") or Decimal("0"),

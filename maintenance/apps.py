@@ -6,6 +6,7 @@ class MaintenanceConfig(AppConfig):
     verbose_name = "Maintenance"
 
     def ready(self):
-        from maintenance import subscribers
+        from maintenance import extensions, subscribers
 
         subscribers.register()
+        extensions.register()

@@ -35,6 +35,11 @@ class ItemStanding:
         return self.standing.state
 
     @property
+    def level(self) -> str:
+        """The state as a word for CSS classes and the board's notes: ok, due_soon, due, overdue."""
+        return self.standing.state.name.lower()
+
+    @property
     def text(self) -> str:
         """"100-hour inspection: due in 4.2 h" / "Annual inspection: overdue since 31 Mar"."""
         s, item, parts = self.standing, self.item, []
@@ -85,9 +90,26 @@ def fleet_maintenance(organization, aircraft_ids: list[int], today: date | None 
     out = {pk: AircraftMaintenance(hours=hours.get(pk, Decimal("0"))) for pk in aircraft_ids}
     for item in MaintenanceItem.objects.filter(aircraft_id__in=aircraft_ids, is_active=True):
         out[item.aircraft_id].items.append(standing_of(item, out[item.aircraft_id].hours, today))
-    for squawk in Squawk.objects.filter(aircraft_id__in=aircraft_ids, status=Squawk.Status.OPEN).select_related("reported_by"):
+    for squawk in (Squawk.objects.filter(aircraft_id__in=aircraft_ids, status=Squawk.Status.OPEN)
+                   .select_related("reported_by", "booking")):
         out[squawk.aircraft_id].open_squawks.append(squawk)
     return out
+
+
+def fleet_items_due(organization, aircraft_ids: list[int], today: date | None = None) -> dict[int, list[ItemStanding]]:
+    """What the board says of each aircraft: its items due soon or worse, worst first. One
+    query for a fleet that keeps no items, two for any other (the hours of those that do)."""
+    today = today or timezone.localdate(timezone=organization.tz)
+    items = list(MaintenanceItem.objects.filter(aircraft_id__in=aircraft_ids, is_active=True))
+    if not items:
+        return {}
+    hours = hours_of(sorted({i.aircraft_id for i in items}))
+    out: dict[int, list[ItemStanding]] = {}
+    for item in items:
+        standing = standing_of(item, hours.get(item.aircraft_id, Decimal("0")), today)
+        if standing.state >= due.State.DUE_SOON:
+            out.setdefault(item.aircraft_id, []).append(standing)
+    return {pk: sorted(found, key=lambda i: -i.state) for pk, found in out.items()}
 
 
 def aircraft_maintenance(aircraft: Aircraft, today: date | None = None) -> AircraftMaintenance:

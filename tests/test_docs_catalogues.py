@@ -6,7 +6,8 @@ import re
 from clubs.changes import EVENTS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SOURCES = ["core", "clubs", "dispatch", "flights", "accounting", "integrations", "api", "portal"]
+SOURCES = ["core", "clubs", "dispatch", "flights", "accounting", "integrations", "api", "portal", "maintenance",
+           "booking_rules", "calendars", "reminders"]
 RAISED = re.compile(r"\b(?:NotFound|NotAllowed|Conflict|Invalid)\(\s*[\"']([a-z_]+)[\"']")
 
 
@@ -30,3 +31,11 @@ def test_every_event_is_documented():
     text = (ROOT / "docs/events.md").read_text()
     missing = [event for event in EVENTS if f"`{event}`" not in text]
     assert missing == []
+
+
+def test_every_booking_rule_code_is_documented():
+    """The rules' codes are raised from a table (booking_rules.checks.CODES), not a literal."""
+    from booking_rules.checks import CODES
+
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", (ROOT / "docs/errors.md").read_text(), re.M))
+    assert set(CODES.values()) - documented == set()

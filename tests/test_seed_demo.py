@@ -68,3 +68,143 @@ def test_the_demo_club_bills_last_month_once(db):
     before = money()
     call_command("seed_demo")
     assert money() == before
+
+
+def test_the_demo_fleet_shows_its_maintenance(db):
+    from maintenance import due
+    from maintenance.models import Squawk
+    from maintenance.selectors import aircraft_maintenance
+
+    call_command("seed_demo")
+    club = Organization.objects.get(slug="demo")
+    fleet = {a.registration: a for a in Aircraft.objects.filter(organization=club)}
+    due_soon = aircraft_maintenance(fleet["C-GDFE"])
+    [hundred] = [i for i in due_soon.items if i.item.kind == "hundred_hour"]
+    assert hundred.state == due.State.DUE_SOON and 0 < hundred.standing.hours_left <= 10
+    assert not fleet["C-GDFE"].is_grounded
+    grounded = fleet["C-FDFC"]
+    assert grounded.is_grounded and grounded.grounded_by_maintenance
+    assert "Annual inspection" in grounded.grounded_reason
+    assert any(i.state == due.State.OVERDUE for i in aircraft_maintenance(grounded).items)
+    [deferred] = aircraft_maintenance(fleet["C-GDFB"]).deferred
+    assert deferred.status == Squawk.Status.OPEN and deferred.maintenance_note
+    assert not fleet["C-GDFB"].is_grounded
+    assert Membership.objects.get(organization=club, user__username="mechanic").is_maintenance
+
+
+def test_the_demo_rules_warn_on_the_medical_and_block_without_a_checkout(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from booking_rules.checks import rules_of
+    from booking_rules.models import AircraftCheckout, SoloEndorsement
+
+    call_command("seed_demo")
+    club = Organization.objects.get(slug="demo")
+    rules = rules_of(club)
+    assert rules.medical == "warn" and rules.aircraft_checkout == "block"
+    checked_out = set(AircraftCheckout.objects.filter(organization=club, revoked_at__isnull=True)
+                      .values_list("membership__user__username", flat=True))
+    assert {"instructor", "instructor2", "pilot", "renter", "student"} <= checked_out
+    assert "cadet" not in checked_out
+    today = timezone.localdate(timezone=club.tz)
+    members = Membership.objects.filter(organization=club)
+    soon = [m for m in members if m.medical_expires_on and today <= m.medical_expires_on <= today + timedelta(days=30)]
+    assert [m.user.username for m in soon] == ["renter"]
+    assert members.filter(is_pilot=True, medical_expires_on__isnull=True).count() == 0
+    [solo] = SoloEndorsement.objects.filter(organization=club, membership__user__username="student")
+    assert solo.expires_on > today and solo.instructor.user.username == "instructor"
+    # The bookings went through the rules: none was refused (the schedule is all there).
+    assert Booking.objects.filter(organization=club).count() >= 15
+
+
+def test_the_demo_checkout_rule_blocks_the_cadet_alone(db):
+    from datetime import datetime, time, timedelta
+
+    import pytest
+    from django.utils import timezone
+
+    from core.errors import Conflict
+    from dispatch.models import BookingCrew
+    from dispatch.services.bookings import BookingInput, booking_create
+
+    call_command("seed_demo")
+    club = Organization.objects.get(slug="demo")
+    cadet = Membership.objects.get(organization=club, user__username="cadet")
+    aircraft = Aircraft.objects.get(organization=club, registration="C-GDFD")
+    start = datetime.combine(timezone.localdate(timezone=club.tz) + timedelta(days=5), time(16), tzinfo=club.tz)
+    with pytest.raises(Conflict) as refused:
+        booking_create(actor=cadet, data=BookingInput(aircraft=aircraft, start=start, end=start + timedelta(hours=1),
+                                                      crew=[(cadet, BookingCrew.Role.PIC)]))
+    assert refused.value.code == "aircraft_checkout_missing"
+
+
+def test_the_demo_calendar_has_ground_school_this_week_and_a_fly_in(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calendars.models import ClubEvent
+
+    call_command("seed_demo")
+    club = Organization.objects.get(slug="demo")
+    today = timezone.localdate(timezone=club.tz)
+    events = {e.kind: e for e in ClubEvent.objects.filter(organization=club, cancelled_at__isnull=True)}
+    school = events["ground_school"]
+    assert today <= timezone.localtime(school.start, club.tz).date() <= today + timedelta(days=6)
+    assert school.instructor.user.username == "instructor"
+    assert timezone.localtime(events["fly_in"].start, club.tz).date() > today
+    call_command("seed_demo")
+    assert ClubEvent.objects.filter(organization=club).count() == 2
+
+
+def test_the_demo_seed_adds_nothing_new_the_second_time(db):
+    from io import StringIO
+
+    from booking_rules.models import AircraftCheckout, SoloEndorsement
+    from clubs.models import AuditEvent
+    from maintenance.models import MaintenanceItem, Squawk
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "flightline-demo" not in out.getvalue() and "secret" not in out.getvalue().lower()
+
+    def rows():
+        return (MaintenanceItem.objects.count(), Squawk.objects.count(), AircraftCheckout.objects.count(),
+                SoloEndorsement.objects.count(), AuditEvent.objects.count(),
+                list(Membership.objects.order_by("pk").values_list("medical_expires_on", flat=True)))
+    before = rows()
+    call_command("seed_demo", stdout=StringIO())
+    assert rows() == before
+
+
+def test_later_demo_days_keep_the_100_hour_due_soon_until_someone_signs_it_off(db):
+    from maintenance import due
+    from maintenance.models import MaintenanceItem
+    from maintenance.selectors import aircraft_maintenance
+
+    call_command("seed_demo")
+    item = MaintenanceItem.objects.get(aircraft__registration="C-GDFE", kind="hundred_hour")
+    # As if later demo days had flown past it (nobody signed it off).
+    MaintenanceItem.objects.filter(pk=item.pk).update(next_due_hours=item.next_due_hours - 20)
+    call_command("seed_demo")
+    aircraft = Aircraft.objects.get(pk=item.aircraft_id)
+    [hundred] = [i for i in aircraft_maintenance(aircraft).items if i.item.kind == "hundred_hour"]
+    assert hundred.state == due.State.DUE_SOON and not aircraft.is_grounded
+
+
+def test_an_earlier_demo_grounded_by_hand_is_handed_to_maintenance(db):
+    from maintenance.models import MaintenanceItem
+    from portal.management.commands import _demo_maintenance
+
+    call_command("seed_demo")
+    # As the seed before maintenance left it: C-FDFC grounded by a person, no items.
+    aircraft = Aircraft.objects.get(registration="C-FDFC")
+    MaintenanceItem.objects.filter(aircraft=aircraft).delete()
+    Aircraft.objects.filter(pk=aircraft.pk).update(grounded_by_maintenance=False,
+                                                   grounded_reason=_demo_maintenance.EARLIER_DEMO_REASON)
+    call_command("seed_demo")
+    aircraft.refresh_from_db()
+    assert aircraft.is_grounded and aircraft.grounded_by_maintenance
+    assert "Annual inspection" in aircraft.grounded_reason

@@ -4,6 +4,7 @@ a public function of a services module either takes `actor` (and is called here 
 admin of another club) or is marked `@system_entry_point(reason)` (core.entry_points)."""
 
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 from decimal import Decimal
@@ -16,16 +17,25 @@ from dispatch.models import BookingCrew
 from tests.conftest import at
 
 SERVICE_PACKAGES = ["clubs.services", "dispatch.services", "flights.services", "integrations.wiflight", "api.keys",
-                    "integrations.webhooks", "api.oauth_apps", "accounting.services"]
+                    "integrations.webhooks", "api.oauth_apps", "accounting.services", "maintenance.services",
+                    "booking_rules.services", "calendars.services", "reminders"]
 # Modules in those packages that hold services (the rest are rules, documents, transports).
 SERVICE_MODULE_SUFFIXES = ("services", "bookings", "dispatching", "fleet", "logbook", "assignment", "ingest",
                            "sync_sending", "sync_marking", "connection_services", "notifications", "reconciliation",
                            "manual_entries", "delivery", "endpoints", "outbox", "availability", "connection_test",
-                           "accounts", "charges", "ledger", "invoices", "payments", "expenses", "terms")
+                           "accounts", "charges", "ledger", "invoices", "payments", "expenses", "terms",
+                           "grounding", "items", "squawks", "planner", "sender")
 
 def _service_modules():
     for package_name in SERVICE_PACKAGES:
-        package = importlib.import_module(package_name)
+        if importlib.util.find_spec(package_name.split(".")[0]) is None:
+            continue
+        try:
+            package = importlib.import_module(package_name)
+        except ModuleNotFoundError as missing:  # a package still being written (reminders' planner and sender)
+            if missing.name != package_name:
+                raise
+            continue
         if not hasattr(package, "__path__"):
             yield package
             continue
@@ -65,7 +75,8 @@ def _snapshot():
     """Every row of every model of ours: a refused call must leave all of them as they were."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"clubs", "dispatch", "flights", "wiflight", "api", "webhooks", "accounting"}:
+        if model._meta.app_label in {"clubs", "dispatch", "flights", "wiflight", "api", "webhooks", "accounting",
+                                     "maintenance", "booking_rules", "calendars", "reminders"}:
             rows[model._meta.label] = sorted(map(repr, model.objects.values()))
     return rows
 
@@ -110,7 +121,8 @@ def victims(club, admin, pilot, student, instructor, aircraft, book, dispatcher)
     availability = InstructorAvailability.objects.create(organization=club, instructor=instructor,
                                                          start=at(14, 8), end=at(14, 12))
     money = _money_victims(club, pilot)
-    return {**money, "instructor": instructor, "availability": availability, "app": app, "endpoint": endpoint, "webhook_message": webhook_message, "key": key, "notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
+    issue14 = _maintenance_rules_calendar_victims(club, aircraft, pilot, student, instructor)
+    return {**money, **issue14, "student": student, "instructor": instructor, "availability": availability, "app": app, "endpoint": endpoint, "webhook_message": webhook_message, "key": key, "notification": notification, "booking": booking, "flown": flown, "flight": flight, "entry": entry, "connection": connection,
             "sync": sync, "aircraft": aircraft, "membership": pilot, "club": club}
 
 
@@ -131,11 +143,41 @@ def _money_victims(club, pilot) -> dict:
     return {"invoice": invoice, "line": line, "payment": payment, "expense": expense}
 
 
+def _maintenance_rules_calendar_victims(club, aircraft, pilot, student, instructor) -> dict:
+    """An inspection with a sign-off, an open squawk, a checkout, a solo endorsement and a club
+    event of the club, for the maintenance, booking-rules and calendar services."""
+    from datetime import date
+
+    from booking_rules.models import AircraftCheckout, SoloEndorsement
+    from calendars.models import ClubEvent
+    from maintenance.models import MaintenanceItem, Squawk
+
+    item = MaintenanceItem.objects.create(organization=club, aircraft=aircraft, kind="hundred_hour", name="100-hour",
+                                          interval_hours=Decimal("100"), tolerance_hours=Decimal("10"),
+                                          next_due_hours=Decimal("900"))
+    squawk = Squawk.objects.create(organization=club, aircraft=aircraft, description="Flap squeaks",
+                                   severity="minor", reported_by=pilot.user, reported_at=at(10, 12))
+    checkout = AircraftCheckout.objects.create(organization=club, membership=pilot, aircraft_type="Robin DR400",
+                                               granted_on=date(2030, 6, 1))
+    endorsement = SoloEndorsement.objects.create(organization=club, membership=student, instructor=instructor,
+                                                 granted_on=date(2030, 6, 1), expires_on=date(2030, 7, 1))
+    event = ClubEvent.objects.create(organization=club, kind="meeting", title="AGM", start=at(15, 18), end=at(15, 20))
+    return {"item": item, "squawk": squawk, "checkout": checkout, "endorsement": endorsement, "event": event}
+
+
+# Parameters left out for a function, where giving every one it takes would ask a different
+# question (a feed is a member's or an aircraft's: both at once is refused as invalid).
+LEFT_OUT = {"calendars.services.feed_create": {"aircraft"}, "calendars.services.feed_revoke": {"aircraft"}}
+
+
 def _arguments(fn, victims, outsider):
     from clubs.services import MemberDetails
     from dispatch.services.bookings import BookingInput
     from dispatch.services.fleet import AircraftInput
     from flights.services.manual_entries import ManualEntryInput
+    from booking_rules.services import RulesInput
+    from calendars.services import EventInput
+    from maintenance.services.items import ItemInput
 
     v = victims
     by_name = {
@@ -160,6 +202,11 @@ def _arguments(fn, victims, outsider):
         "invoice_prefix": "INV-", "credit_note_prefix": "CN-", "credit_limits": {}, "basis": "hobbs", "wet": True,
         "taxi_allowance_minutes": 0, "minimum_hours": Decimal("0"), "member_rate": Decimal("100"),
         "student_rate": None, "non_member_rate": None, "flight_rate": Decimal("50"), "ground_rate": Decimal("40"),
+        # maintenance, booking_rules, calendars, reminders
+        "item": v["item"], "squawk": v["squawk"], "checkout": v["checkout"], "endorsement": v["endorsement"],
+        "student": v["student"], "event": v["event"], "expires_on": at(20, 9).date(), "aircraft_type": "Robin DR400",
+        "severity": "deferred", "note": "checked", "notes": "done", "done_on": at(10, 9).date(),
+        "done_hours": Decimal("850.0"), "photo": None, "kind": "booking_tomorrow", "email_reminders": False,
     }
     annotated = {
         "BookingInput": BookingInput(aircraft=v["aircraft"], start=at(13, 9), end=at(13, 10),
@@ -169,9 +216,16 @@ def _arguments(fn, victims, outsider):
                                              member=v["membership"]),
         "MemberDetails": MemberDetails(full_name="X", email="x@example.com", roles=frozenset({"pilot"}),
                                        instructor=v["membership"]),
+        "ItemInput": ItemInput(kind="annual", name="Annual", interval_months=12, next_due_on=at(20, 9).date()),
+        "RulesInput": RulesInput(medical="block"),
+        "EventInput": EventInput(kind="ground_school", title="Ground school", start=at(16, 18), end=at(16, 20),
+                                 instructor=v["instructor"]),
     }
     kwargs = {}
+    left_out = LEFT_OUT.get(f"{fn.__module__}.{fn.__name__}", set())
     for name, param in inspect.signature(fn).parameters.items():
+        if name in left_out:
+            continue
         annotation = getattr(param.annotation, "__name__", str(param.annotation))
         if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
             continue
@@ -193,7 +247,8 @@ def _touches_club(kwargs, victims) -> bool:
 
 
 def _holds_club_object(value, victims) -> bool:
-    return any(getattr(value, f, None) is victims[k] for f, k in (("aircraft", "aircraft"), ("instructor", "membership")))
+    return any(getattr(value, f, None) is victims[k]
+               for f, k in (("aircraft", "aircraft"), ("instructor", "membership"), ("instructor", "instructor")))
 
 
 @pytest.mark.django_db(transaction=False)
@@ -215,3 +270,23 @@ def test_every_service_refuses_an_actor_of_another_club(victims, outsider):
             "accounting.services.payments.payment_void", "accounting.services.expenses.expense_decide",
             "accounting.services.terms.aircraft_terms_update", "accounting.services.terms.account_update",
             "dispatch.services.dispatching.booking_check_in_correct"} <= set(called)
+    issue14 = {"maintenance.services.items.item_create", "maintenance.services.items.item_update",
+               "maintenance.services.items.item_remove", "maintenance.services.items.item_sign_off",
+               "maintenance.services.squawks.squawk_report", "maintenance.services.squawks.squawk_rate",
+               "maintenance.services.squawks.squawk_clear", "booking_rules.services.checkout_grant",
+               "booking_rules.services.checkout_revoke", "booking_rules.services.endorsement_grant",
+               "booking_rules.services.endorsement_revoke", "calendars.services.event_create",
+               "calendars.services.event_update", "calendars.services.event_cancel",
+               "calendars.services.feed_create", "calendars.services.feed_revoke",
+               "clubs.services.member_documents_update", "clubs.services.member_reminders_set"}
+    assert issue14 - set(called) == set()
+
+
+def test_an_aircraft_of_another_club_has_no_feed_for_an_outsider(aircraft, outsider):
+    from calendars.models import CalendarFeed
+    from calendars.services import feed_create, feed_revoke
+
+    for service in (feed_create, feed_revoke):
+        with pytest.raises(NotFound):
+            service(actor=outsider, aircraft=aircraft)
+    assert not CalendarFeed.objects.exists()

@@ -2,7 +2,9 @@
 edit (admins), ground and return to service (maintenance, dispatchers, admins).
 
 Retired aircraft stay listed (their bookings and flights refer to them) with `retired: true`;
-booking one is refused by the booking rules (`aircraft_retired`)."""
+booking one is refused by the booking rules (`aircraft_retired`). Each aircraft carries its
+`maintenance` (hours, worst state, items due soon or worse, open squawks) and whether
+maintenance grounded it (`grounded_by_maintenance`: released only by maintenance's records)."""
 
 from decimal import Decimal
 
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 from api import envelopes
 from api.base import ApiView
 from api.fields import PlainCharField, StrictSerializer
+from api.resources.maintenance_standing import AircraftMaintenanceSerializer, summaries_for
 from api.schema import envelope_of, list_of
 from core.errors import NotFound
 from dispatch.models import Aircraft
@@ -50,18 +53,36 @@ class AircraftAttributes(serializers.Serializer):
     retired = serializers.BooleanField(help_text="Out of the fleet: kept for its history, no longer bookable.")
     retired_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+    grounded_by_maintenance = serializers.BooleanField(
+        help_text="Grounded by maintenance (an overdue item, a grounding squawk): it returns to service when "
+                  "maintenance signs the item off or clears the squawk, not by setting the status.")
+    grounded_at = serializers.DateTimeField(allow_null=True)
+    maintenance = AircraftMaintenanceSerializer()
+
+
+def with_maintenance(aircraft: list[Aircraft]) -> None:
+    """Reads the maintenance of every aircraft given in one go (a page, or one)."""
+    if aircraft:
+        found = summaries_for(aircraft[0].organization, aircraft)
+        for a in aircraft:
+            a.api_maintenance = found[a.pk]
 
 
 def attributes(a: Aircraft) -> dict:
-    return {"registration": a.registration, "aircraft_type": a.aircraft_type, "kind": a.kind, "home_base": a.home_base,
+    if not hasattr(a, "api_maintenance"):
+        with_maintenance([a])
+    return {"grounded_by_maintenance": a.grounded_by_maintenance,
+            "grounded_at": a.grounded_at.isoformat() if a.grounded_at else None, "maintenance": a.api_maintenance,
+            "registration": a.registration, "aircraft_type": a.aircraft_type, "kind": a.kind, "home_base": a.home_base,
             "hourly_rate": str(a.hourly_rate), "status": a.status, "grounded_reason": a.grounded_reason,
             "has_wiflight_recorder": a.has_wiflight_recorder, "hobbs": str(a.hobbs), "tach": str(a.tach),
             "retired": a.is_retired, "retired_at": a.retired_at.isoformat() if a.retired_at else None,
             "created_at": a.created_at.isoformat()}
 
 
-def _aircraft_for(actor, pk: int) -> Aircraft:
-    found = Aircraft.objects.filter(organization_id=actor.organization_id, pk=pk).first()
+def aircraft_for(actor, pk: int) -> Aircraft:
+    found = (Aircraft.objects.filter(organization_id=actor.organization_id, pk=pk).select_related("organization")
+             .first())
     if found is None:
         raise NotFound("unknown_aircraft", "No such aircraft.")
     return found
@@ -77,8 +98,9 @@ class AircraftList(ApiView):
     @extend_schema(operation_id="aircraft_list", responses=list_of(KIND, AircraftAttributes))
     def get(self, request, slug):
         actor = self.actor(slug)
-        qs = Aircraft.objects.filter(organization_id=actor.organization_id).order_by("registration", "pk")
-        return Response(envelopes.page_of(request, qs, kind=KIND, attributes=attributes))
+        qs = (Aircraft.objects.filter(organization_id=actor.organization_id).select_related("organization")
+              .order_by("registration", "pk"))
+        return Response(envelopes.page_of(request, qs, kind=KIND, attributes=attributes, prepare=with_maintenance))
 
     @extend_schema(operation_id="aircraft_create", request=envelope_of(KIND, AircraftWriteSerializer, "AircraftWrite"),
                    responses={201: envelope_of(KIND, AircraftAttributes)})
@@ -93,7 +115,7 @@ class AircraftList(ApiView):
 class AircraftDetail(ApiView):
     @extend_schema(operation_id="aircraft_retrieve", responses=envelope_of(KIND, AircraftAttributes))
     def get(self, request, slug, pk):
-        aircraft = _aircraft_for(self.actor(slug), pk)
+        aircraft = aircraft_for(self.actor(slug), pk)
         return Response(envelopes.one(KIND, aircraft.pk, attributes(aircraft)))
 
     @extend_schema(operation_id="aircraft_update",
@@ -101,7 +123,7 @@ class AircraftDetail(ApiView):
                    responses=envelope_of(KIND, AircraftAttributes))
     def patch(self, request, slug, pk):
         actor = self.actor(slug)
-        aircraft = _aircraft_for(actor, pk)
+        aircraft = aircraft_for(actor, pk)
         changes = AircraftWriteSerializer(data=envelopes.attributes_of(request, KIND), partial=True)
         changes.is_valid(raise_exception=True)
         current = {"registration": aircraft.registration, "aircraft_type": aircraft.aircraft_type,
@@ -116,7 +138,7 @@ class AircraftStatus(ApiView):
                    responses=envelope_of(KIND, AircraftAttributes))
     def post(self, request, slug, pk):
         actor = self.actor(slug)
-        aircraft = _aircraft_for(actor, pk)
+        aircraft = aircraft_for(actor, pk)
         body = StatusSerializer(data=envelopes.attributes_of(request, KIND))
         body.is_valid(raise_exception=True)
         d = body.validated_data

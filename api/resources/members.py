@@ -1,20 +1,24 @@
 """/organizations/<slug>/members: members and their roles; invite by email with roles,
-change roles, deactivate and reactivate (clubs.services, with their rules and audit)."""
+change roles, deactivate and reactivate (clubs.services, with their rules and audit); the
+licence, medical and flight-review expiry dates the booking rules check (kept by admins and
+dispatchers: clubs.services.member_documents_update)."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from api import envelopes
 from api.base import ApiView
-from api.fields import IdField, PlainCharField, StrictSerializer
+from api.fields import IdField, PlainCharField, StrictDateField, StrictSerializer
 from api.lookups import member_with_id
 from api.schema import envelope_of, list_of
 from clubs.models import Membership, Role
 from clubs.policy import require_capability
-from clubs.services import MemberDetails, member_invite, member_set_active, member_update
+from clubs.services import MemberDetails, member_documents_update, member_invite, member_set_active, member_update
 
 KIND = "member"
+DOCUMENTS = ("licence_expires_on", "medical_expires_on", "flight_review_expires_on")
 
 
 class MemberWriteSerializer(StrictSerializer):
@@ -25,6 +29,17 @@ class MemberWriteSerializer(StrictSerializer):
     instructor = IdField(required=False, allow_null=True, default=None, help_text="For a student: their instructor.")
 
 
+def _document_date(label: str):
+    return StrictDateField(required=False, allow_null=True, help_text=f"When the {label} expires (YYYY-MM-DD); "
+                           "null: not on file. Admins and dispatchers set it.")
+
+
+class MemberPatchSerializer(MemberWriteSerializer):
+    licence_expires_on = _document_date("licence")
+    medical_expires_on = _document_date("medical")
+    flight_review_expires_on = _document_date("flight review")
+
+
 class MemberAttributes(serializers.Serializer):
     full_name = serializers.CharField()
     email = serializers.EmailField()
@@ -33,12 +48,16 @@ class MemberAttributes(serializers.Serializer):
     wiflight_username = serializers.CharField(allow_blank=True)
     instructor_id = serializers.CharField(allow_null=True)
     joined_at = serializers.DateTimeField()
+    licence_expires_on = serializers.DateField(allow_null=True)
+    medical_expires_on = serializers.DateField(allow_null=True)
+    flight_review_expires_on = serializers.DateField(allow_null=True)
 
 
 def attributes(m: Membership) -> dict:
     return {"full_name": m.user.display_name, "email": m.user.email, "roles": m.roles, "active": m.is_active,
             "wiflight_username": m.wiflight_username,
-            "instructor_id": str(m.instructor_id) if m.instructor_id else None, "joined_at": m.joined_at.isoformat()}
+            "instructor_id": str(m.instructor_id) if m.instructor_id else None, "joined_at": m.joined_at.isoformat(),
+            **{name: getattr(m, name).isoformat() if getattr(m, name) else None for name in DOCUMENTS}}
 
 
 def _see(actor) -> None:
@@ -83,17 +102,26 @@ class MemberDetail(ApiView):
         return Response(envelopes.one(KIND, member.pk, attributes(member)))
 
     @extend_schema(operation_id="members_update",
-                   request=envelope_of(KIND, MemberWriteSerializer, "MemberPatch", partial=True),
-                   responses=envelope_of(KIND, MemberAttributes))
+                   request=envelope_of(KIND, MemberPatchSerializer, "MemberPatch", partial=True),
+                   responses=envelope_of(KIND, MemberAttributes),
+                   description="Document dates alone need an admin or a dispatcher; the rest, an admin. "
+                               "Either all of it changes or none.")
     def patch(self, request, slug, pk):
         actor = self.actor(slug)
         member = _member_for(actor, pk)
-        changes = MemberWriteSerializer(data=envelopes.attributes_of(request, KIND), partial=True)
+        changes = MemberPatchSerializer(data=envelopes.attributes_of(request, KIND), partial=True)
         changes.is_valid(raise_exception=True)
-        current = {"full_name": member.user.full_name, "email": member.user.email, "roles": member.roles,
-                   "wiflight_username": member.wiflight_username, "instructor": member.instructor_id}
-        member = member_update(membership=member, actor=actor,
-                               details=_details(actor, {**current, **changes.validated_data}))
+        given = changes.validated_data
+        documents = {name: given[name] for name in DOCUMENTS if name in given}
+        details = {k: v for k, v in given.items() if k not in DOCUMENTS}
+        with transaction.atomic():  # the details and the dates together, or neither
+            if details or not documents:
+                current = {"full_name": member.user.full_name, "email": member.user.email, "roles": member.roles,
+                           "wiflight_username": member.wiflight_username, "instructor": member.instructor_id}
+                member = member_update(membership=member, actor=actor, details=_details(actor, {**current, **details}))
+            if documents:
+                dates = {name: documents.get(name, getattr(member, name)) for name in DOCUMENTS}
+                member = member_documents_update(membership=member, actor=actor, **dates)
         return Response(envelopes.one(KIND, member.pk, attributes(member)))
 
 

@@ -59,10 +59,15 @@ def _validate(data: BookingInput, exclude: Booking | None) -> None:
 
 def _club_rules(actor: Membership, data: BookingInput, booking: Booking | None) -> tuple[checks.BookingFacts, list]:
     """The club's own booking rules (booking_rules registers them): after the locks, so a
-    count of active bookings cannot race."""
+    count of active bookings cannot race. A change refuses only when it moves what the rules
+    look at: the aircraft, the times or the crew."""
     facts = checks.BookingFacts(stage=checks.BOOKING, organization=actor.organization, actor=actor,
                                 aircraft=data.aircraft, start=data.start, end=data.end, crew=data.crew, booking=booking)
-    return facts, checks.enforce(facts, data.override_reason)
+    material = booking is None or (
+        data.aircraft.pk != booking.aircraft_id or data.start != booking.start or data.end != booking.end
+        or sorted((m.pk, role) for m, role in data.crew)
+        != sorted(booking.crew.values_list("membership_id", "role")))
+    return facts, checks.enforce(facts, data.override_reason, refuse=material)
 
 
 def _conflict_error(data: BookingInput, exclude: Booking | None) -> Refusal:

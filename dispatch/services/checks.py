@@ -87,12 +87,18 @@ def check_override_reason(reason: str) -> str:
     return reason
 
 
-def enforce(facts: BookingFacts, override_reason: str = "") -> list[RuleFinding]:
+def enforce(facts: BookingFacts, override_reason: str = "", *, refuse: bool = True) -> list[RuleFinding]:
     """Ask every checker; refuse on a block unless overridden. Returns what is kept on the
     booking: the warnings, and the blocks overridden (marked so). Call inside the booking's
-    transaction, after its locks; the caller audits the override with `audit_override`."""
+    transaction, after its locks; the caller audits the override with `audit_override`.
+
+    `refuse=False`: a change that moves nothing the rules look at (the notes, the purpose)
+    keeps what they say now without refusing it: a lapsed medical must not stop a dispatcher
+    from correcting a booking's notes."""
     reason = check_override_reason(override_reason)
     findings = findings_for(facts)
+    if not refuse and not reason:
+        return findings
     blocks = [f for f in findings if f.level == BLOCK]
     if blocks and not reason:
         first = blocks[0]
@@ -119,9 +125,13 @@ def audit_override(facts: BookingFacts, booking: Booking, kept: list[RuleFinding
                  details={"stage": facts.stage, "reason": reason.strip(), "findings": overridden})
 
 
-def stored(kept: list[RuleFinding]) -> list[dict]:
-    """What Booking.rule_findings keeps (facts stay in the audit log)."""
-    return [{"code": f.code, "level": f.level, "message": f.message, "overridden": f.overridden} for f in kept]
+def stored(kept: list[RuleFinding], stage: str = BOOKING, earlier: list[dict] | None = None) -> list[dict]:
+    """What Booking.rule_findings keeps (facts stay in the audit log), each with the stage it
+    was found at. `earlier`: what the booking kept before; the other stage's findings stay (a
+    block overridden at booking is still shown after check-out)."""
+    kept_before = [f for f in earlier or [] if f.get("stage", BOOKING) != stage]
+    return kept_before + [{"code": f.code, "level": f.level, "message": f.message, "overridden": f.overridden,
+                           "stage": stage} for f in kept]
 
 
 def release_holds(aircraft: Aircraft) -> list[str]:

@@ -73,7 +73,8 @@ def booking_check_out(*, actor: Membership, booking: Booking, hobbs_out: Decimal
         corrected = _check_meter("Hobbs", "hobbs_out", hobbs_out, aircraft.hobbs, correction_reason)
         corrected |= _check_meter("Tach", "tach_out", tach_out, aircraft.tach, correction_reason)
         moved = Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(
-            status=Booking.Status.DISPATCHED, updated_at=timezone.now(), rule_findings=checks.stored(kept),
+            status=Booking.Status.DISPATCHED, updated_at=timezone.now(),
+            rule_findings=checks.stored(kept, checks.CHECK_OUT, booking.rule_findings),
         )
         if moved != 1:
             booking.refresh_from_db()

@@ -44,7 +44,7 @@ def _apply(aircraft: Aircraft, data: AircraftInput) -> None:
     aircraft.registration = normalize_registration(data.registration)
     if not registration_key(aircraft.registration):
         raise Invalid("registration_required", "Give the registration.", field="registration")
-    aircraft.aircraft_type = data.aircraft_type.strip()
+    aircraft.aircraft_type = " ".join(data.aircraft_type.split())  # one spelling: the rules match types by it
     aircraft.kind = data.kind
     aircraft.home_base = data.home_base.strip().upper()
     aircraft.hourly_rate = data.hourly_rate

@@ -9,9 +9,11 @@ from dispatch.forms import BookingForm, CancelForm, CheckInForm, CheckOutForm
 from dispatch import extensions, policy
 from dispatch.services import rules
 from dispatch.services.bookings import booking_cancel, booking_create, booking_update
+from dispatch.services.checks import BOOKING, CHECK_OUT
 from dispatch.views.lookups import aircraft_for, booking_for
 from clubs.access import club_member
 from clubs.models import AuditEvent, Membership
+from clubs.policy import can
 from core.errors import Refusal
 from core.form_errors import add_service_error
 from core.query_params import parse_id
@@ -69,6 +71,33 @@ def _parse_moment(value: str | None) -> datetime | None:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def show_refusal(form, exc: Refusal) -> None:
+    """A service's refusal on its form. A club rule set to block: its message at the top, and
+    the override reason box only for someone who may override it (the refusal says so in
+    details["overridable"]); what was typed stays in the fields."""
+    if exc.field == "override_reason" and "overridable" in exc.details:
+        form.offer_override(bool(exc.details["overridable"]))
+        for message in exc.messages:
+            form.add_error(None, message)
+    elif exc.code == "rule_override_not_allowed":
+        form.offer_override(False)
+        form.add_error(None, exc.message)
+    else:
+        add_service_error(form, exc)
+
+
+def report_rules(request, booking, *, stages: tuple[str, ...], reason: str, done: str) -> None:
+    """After saving: the rules overridden (with the reason given) and the warnings found at
+    `stages`, as messages (a walk-up meets the same rule at booking and at check-out: once)."""
+    found = [f for f in booking.rule_findings or [] if f.get("stage", BOOKING) in stages]
+    overridden = list(dict.fromkeys(f["message"].rstrip(".") for f in found if f.get("overridden")))
+    if overridden:
+        messages.warning(request, f"{done} despite {'; '.join(overridden)}: {reason}")
+    # A warning, or a block kept by a change that moved nothing the rules look at.
+    for message in dict.fromkeys(f["message"] for f in found if not f.get("overridden")):
+        messages.warning(request, f"Rule warning: {message}")
+
+
 @club_member("book")
 def booking_new(request):
     m = request.membership
@@ -78,11 +107,13 @@ def booking_new(request):
         try:
             booking = booking_create(actor=m, data=form.to_input())
         except Refusal as exc:
-            add_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Booked {booking.aircraft.registration}.")
+            report_rules(request, booking, stages=(BOOKING,), reason=form.reason_given, done="Booked")
             return _back_to_board(request, booking)
-    return render(request, "dispatch/booking_form.html", {"form": form, "title": "New booking", "aircraft_note": aircraft_note},
+    return render(request, "dispatch/booking_form.html",
+                  {"form": form.rendered(), "title": "New booking", "aircraft_note": aircraft_note},
                   status=400 if form.errors else 200)
 
 
@@ -114,11 +145,22 @@ def booking_page(request, booking, *, status: int = 200, **forms):
         "checkout_form": CheckOutForm(initial={"hobbs_out": booking.aircraft.hobbs, "tach_out": booking.aircraft.tach}),
         "checkin_form": checkin_form_for(booking, extra.get("flown")),
         **forms,
+        "rule_findings": _findings_by_stage(booking),
+        # The crew's qualifications page (booking_rules) opens for those who keep or grant them.
+        "may_see_qualifications": can(m, "keep_member_documents") or can(m, "grant_checkouts"),
         # A failed form shows its own errors; these are of one no longer on the page (someone
         # else checked the aircraft out a moment ago), shown once, at the top.
         "action_errors": [e for name, f in forms.items() if not on_page.get(name) for errs in f.errors.values() for e in errs],
     }
+    context["checkout_form"].rendered()
     return render(request, "dispatch/booking_detail.html", context, status=status)
+
+
+def _findings_by_stage(booking) -> list[tuple[str, list[dict]]]:
+    """The rule warnings and overridden blocks kept on the booking, at booking, then at check-out."""
+    found = booking.rule_findings or []
+    return [(label, rows) for label, stage in (("At booking", BOOKING), ("At check-out", CHECK_OUT))
+            if (rows := [f for f in found if f.get("stage", BOOKING) == stage])]
 
 
 def checkin_form_for(booking, flown, data=None) -> CheckInForm:
@@ -153,11 +195,13 @@ def booking_edit(request, pk: int):
         try:
             booking = booking_update(actor=m, booking=booking, data=form.to_input())
         except Refusal as exc:
-            add_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Booking changed.")
+            report_rules(request, booking, stages=(BOOKING,), reason=form.reason_given, done="Changed")
             return _back_to_board(request, booking)
-    return render(request, "dispatch/booking_form.html", {"form": form, "booking": booking, "title": "Change booking"},
+    return render(request, "dispatch/booking_form.html",
+                  {"form": form.rendered(), "booking": booking, "title": "Change booking"},
                   status=400 if form.errors else 200)
 
 

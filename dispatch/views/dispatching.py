@@ -13,7 +13,8 @@ from dispatch.forms import CheckInCorrectionForm, CheckOutForm, WalkUpAircraftFo
 from dispatch.services.bookings import BookingInput
 from dispatch.services.dispatching import (booking_check_in, booking_check_in_correct, booking_check_out,
                                            walkup_dispatch)
-from dispatch.views.bookings import booking_page, checkin_form_for
+from dispatch.services.checks import BOOKING, CHECK_OUT
+from dispatch.views.bookings import booking_page, checkin_form_for, report_rules, show_refusal
 from dispatch.views.lookups import booking_for
 from clubs.access import club_member
 from core.errors import Refusal
@@ -35,12 +36,16 @@ def check_out(request, pk: int):
     booking = _dispatchable(request, pk)
     form = CheckOutForm(request.POST)
     if form.is_valid():
+        d = form.cleaned_data
         try:
-            booking_check_out(actor=request.membership, booking=booking, **form.cleaned_data)
+            booking = booking_check_out(actor=request.membership, booking=booking, hobbs_out=d["hobbs_out"],
+                                        tach_out=d["tach_out"], correction_reason=d["correction_reason"],
+                                        override_reason=form.reason_given)
         except Refusal as exc:
-            add_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"{booking.aircraft.registration} checked out.")
+            report_rules(request, booking, stages=(CHECK_OUT,), reason=form.reason_given, done="Checked out")
             return redirect("dispatch:booking", request.club.slug, booking.pk)
     return booking_page(request, booking, status=400, checkout_form=form)
 
@@ -110,7 +115,7 @@ def walkup(request):
         aircraft = chooser.cleaned_data["aircraft"]
         form = WalkUpForm(membership=request.membership, initial={
             "aircraft": aircraft.pk, "hobbs_out": aircraft.hobbs, "tach_out": aircraft.tach, "end": expected_back(club)})
-        return render(request, "dispatch/walkup.html", {"form": form, "aircraft": aircraft})
+        return render(request, "dispatch/walkup.html", {"form": form.rendered(), "aircraft": aircraft})
     form = WalkUpForm(request.POST, membership=request.membership)
     if form.is_valid():
         d = form.cleaned_data
@@ -119,8 +124,9 @@ def walkup(request):
             booking = walkup_dispatch(actor=request.membership, data=data, hobbs_out=d["hobbs_out"],
                                       tach_out=d["tach_out"], correction_reason=d.get("correction_reason", ""))
         except Refusal as exc:
-            add_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"{booking.aircraft.registration} dispatched.")
+            report_rules(request, booking, stages=(BOOKING, CHECK_OUT), reason=form.reason_given, done="Dispatched")
             return redirect("dispatch:booking", request.club.slug, booking.pk)
-    return render(request, "dispatch/walkup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "dispatch/walkup.html", {"form": form.rendered()}, status=400 if form.errors else 200)

@@ -8,7 +8,6 @@ from dispatch.models import Aircraft
 from dispatch.services.fleet import (
     aircraft_create, aircraft_meters_correct, aircraft_reinstate, aircraft_retire, aircraft_set_status, aircraft_update,
 )
-from dispatch.squawks import aircraft_squawks, with_squawk_summary
 from dispatch.views.lookups import aircraft_for
 from clubs.access import club_member
 from clubs.policy import can
@@ -20,12 +19,16 @@ RECENT_BOOKINGS = 10
 
 @club_member()
 def fleet(request):
-    aircraft_list = with_squawk_summary(Aircraft.objects.filter(organization=request.club).order_by("kind", "registration"))
+    aircraft_list = list(Aircraft.objects.filter(organization=request.club).order_by("kind", "registration"))
     show_totals = can(request.membership, "see_all_flights")
-    totals = (extensions.context_for("fleet_page", request=request, organization=request.club).get("flight_totals", {})
-              if show_totals else {})
+    # What the apps above add per aircraft id: flights' `flight_totals` (shown to those who
+    # see every flight), maintenance's `maintenance` (hours, items due, open squawks).
+    extra = extensions.context_for("fleet_page", request=request, organization=request.club)
+    totals = extra.get("flight_totals", {}) if show_totals else {}
+    maintenance = extra.get("maintenance", {})
     for a in aircraft_list:
         a.flight_totals = totals.get(a.pk)
+        a.maintenance = maintenance.get(a.pk)
     return render(request, "dispatch/fleet.html", {
         "aircraft_list": [a for a in aircraft_list if not a.is_retired],
         "retired_list": [a for a in aircraft_list if a.is_retired],
@@ -38,8 +41,11 @@ def aircraft_detail(request, pk: int):
     aircraft = aircraft_for(request, pk)
     bookings = (policy.bookings_visible(request.membership).filter(aircraft=aircraft)
                 .select_related("dispatch").order_by("-start")[:RECENT_BOOKINGS])
+    # maintenance adds `maintenance` (hours, items due, open squawks) and `squawks`.
+    extra = extensions.context_for("aircraft_page", request=request, aircraft=aircraft)
     return render(request, "dispatch/aircraft_detail.html", {
-        "aircraft": aircraft, "squawks": aircraft_squawks(aircraft), "bookings": list(bookings),
+        "squawks": [], **extra,
+        "aircraft": aircraft, "bookings": list(bookings),
         "retire_form": RetireForm(), "see_all_bookings": can(request.membership, "see_all_bookings"),
     })
 

@@ -24,6 +24,9 @@ EVENTS: dict[str, str] = {
     "invoice.paid": "invoice.paid",
     "invoice.voided": "invoice.voided",
     "payment.recorded": "payment.recorded",
+    "squawk.reported": "squawk.reported",
+    "squawk.changed": "squawk.changed",
+    "event.changed": "club_event.changed",
 }
 
 # The object a message is about, by the change target's model: the type names of the REST API.
@@ -36,6 +39,9 @@ OBJECT_TYPES: dict[str, str] = {
     "accounting.invoice": "invoice",
     "accounting.payment": "payment",
     "accounting.expense": "expense",
+    "maintenance.squawk": "squawk",
+    "maintenance.maintenanceitem": "maintenance_item",
+    "calendars.clubevent": "event",
 }
 
 
@@ -51,6 +57,17 @@ def object_of(change: Change) -> tuple[str, int]:
     """(type, id) of the change's target, as the message's `object` names it."""
     target = change.target
     return OBJECT_TYPES.get(target._meta.label_lower, target._meta.model_name), target.pk
+
+
+def actor_of(change: Change) -> dict | None:
+    """Who made the change, as the message's `actor` says it: a member, an API key's
+    account, or null when the system did (maintenance grounding on an overdue item, a sweep,
+    a recorder's notification)."""
+    actor = change.actor
+    if actor is None:
+        return None
+    kind = "api_key" if actor.user.is_service_account else "member"
+    return {"type": kind, "id": actor.pk, "name": actor.user.display_name}
 
 
 def ordering_key(change: Change) -> str:

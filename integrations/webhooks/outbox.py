@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from clubs.changes import Change
 from core.entry_points import system_entry_point
-from integrations.webhooks.catalogue import object_of, ordering_key, webhook_events_for
+from integrations.webhooks.catalogue import actor_of, object_of, ordering_key, webhook_events_for
 from integrations.webhooks.models import WebhookEndpoint, WebhookMessage
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 def message_body(*, event: str, change: Change, timestamp) -> str:
     kind, pk = object_of(change)
     document = {"type": event, "timestamp": timestamp.isoformat(), "organization": change.organization.slug,
-                "object": {"type": kind, "id": pk}, "data": change.payload}
+                "object": {"type": kind, "id": pk}, "actor": actor_of(change), "data": change.payload}
     # Compact and ASCII-only: the signed bytes are the same whatever a receiver's JSON tools do.
     return json.dumps(document, cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True)
 

@@ -18,6 +18,7 @@ from maintenance import due
 from maintenance.selectors import aircraft_maintenance
 
 
+@system_entry_point("a read: why the aircraft must stay grounded (dispatch's release hold, grounding_sync)")
 def causes(aircraft: Aircraft, today: date | None = None) -> list[str]:
     state = aircraft_maintenance(aircraft, today)
     out = [f"grounding squawk open: {s.description[:80]}" for s in state.grounding]
@@ -49,5 +50,6 @@ def grounding_sync_all() -> int:
     return changed
 
 
+@system_entry_point("a read: the aircraft's club's today")
 def today_of(aircraft: Aircraft) -> date:
     return timezone.localdate(timezone=aircraft.organization.tz)

@@ -38,6 +38,7 @@ def _check_severity(severity: str) -> None:
                       field="severity")
 
 
+@system_entry_point("a pure check of an upload (the forms ask it too); writes nothing")
 def check_photo(photo: UploadedFile | None) -> None:
     """A photo is optional; when given it is a real JPEG, PNG or WebP image of bounded size."""
     if photo is None:

@@ -70,3 +70,41 @@ def other_api(other_club):
 
 def base(club) -> str:
     return f"/api/v1/organizations/{club.slug}"
+
+
+@pytest.fixture
+def token_for(admin):
+    """token_for(member, scope="read write"): an ApiClient with an OAuth access token acting as
+    that member (their roles, not an API key's)."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, set_token_value
+
+    from api.oauth_apps import oauth_app_register
+
+    app, _ = oauth_app_register(actor=admin, name="Member app", redirect_uris=["https://app.example/cb"],
+                                confidential=False)
+
+    def _for(membership, scope="read write") -> ApiClient:
+        raw = secrets.token_urlsafe(30)
+        token = AccessToken(user=membership.user, application=app, scope=scope,
+                            expires=timezone.now() + timedelta(hours=1))
+        set_token_value(token, raw)
+        token.save()
+        return ApiClient(raw)
+
+    return _for
+
+
+@pytest.fixture
+def set_rules(admin):
+    """set_rules(medical="block", max_length_hours=Decimal("1")): the club's booking rules
+    through the real service, the rest off."""
+    from booking_rules.services import RulesInput, booking_rules_update
+
+    def _set(**values):
+        return booking_rules_update(actor=admin, data=RulesInput(**values))
+
+    return _set

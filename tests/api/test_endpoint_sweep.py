@@ -21,8 +21,10 @@ from oauth2_provider.models import AccessToken, set_token_value
 
 from api import urls as api_urls
 from api.oauth_apps import oauth_app_register
-from dispatch.models import BookingCrew
+from calendars.services import EventInput, event_create
+from dispatch.models import BookingCrew, InstructorAvailability
 from flights.models import Flight, LogbookEntry
+from maintenance.services.squawks import squawk_report
 from tests.api.conftest import ApiClient, base
 from tests.conftest import at, make_member
 
@@ -37,7 +39,8 @@ def _snapshot():
     rows = {}
     for model in apps.get_models():
         # A key records its last use and a request its count: that is all a refusal may change.
-        if model._meta.app_label in {"clubs", "dispatch", "flights", "api", "webhooks", "accounting"} and \
+        if model._meta.app_label in {"clubs", "dispatch", "flights", "api", "webhooks", "accounting", "maintenance",
+                                     "calendars", "booking_rules"} and \
                 model._meta.label not in {"api.ApiKey", "api.RateLimitWindow"}:
             rows[model._meta.label] = sorted(map(repr, model.objects.values()))
     return rows
@@ -59,15 +62,20 @@ def ours(club, admin, pilot, aircraft, book):
     today = timezone.localdate(timezone=club.tz)
     payment = payment_record(actor=admin, member=pilot, amount=Decimal("5"), method="cash", received_on=today)
     expense = expense_submit(actor=pilot, member=pilot, spent_on=today, description="Oil", amount=Decimal("3"))
+    squawk = squawk_report(actor=pilot, aircraft=aircraft, description="Door rattles")
+    event = event_create(actor=admin, data=EventInput(kind="meeting", title="AGM", start=at(12, 18), end=at(12, 20)))
     return {"booking": booking, "flight": flight, "entry": entry, "member": pilot, "aircraft": aircraft,
-            "invoice": invoice, "payment": payment, "expense": expense}
+            "invoice": invoice, "payment": payment, "expense": expense, "squawk": squawk, "event": event}
 
 
 def _pk_for(pattern: URLPattern, ours) -> int:
     name = pattern.name
     for key, names in (("booking", ("booking", "booking_cancel")), ("flight", ("flight",)),
                        ("entry", ("flight_log",)), ("member", ("member", "member_deactivate", "member_reactivate")),
-                       ("aircraft", ("aircraft", "aircraft_status")), ("member", ("member_balance",)),
+                       ("aircraft", ("aircraft", "aircraft_status", "aircraft_maintenance_items", "aircraft_squawks")),
+                       ("member", ("member_balance",)),
+                       ("booking", ("booking_check_out", "booking_check_in")), ("squawk", ("squawk", "squawk_clear")),
+                       ("event", ("event",)),
                        ("invoice", ("invoice", "invoice_issue", "invoice_void", "invoice_credit")),
                        ("payment", ("payment", "payment_void")),
                        ("expense", ("expense", "expense_approve", "expense_reject"))):
@@ -104,12 +112,14 @@ def test_our_ids_under_their_own_slug_are_not_found(ours, other_api, other_club)
         if "<int:pk>" not in str(pattern.pattern):
             continue
         path = _path(pattern, other_club.slug, ours)
-        actions = ("cancel", "status", "activate", "issue", "void", "credit", "approve", "reject")
+        actions = ("cancel", "status", "activate", "issue", "void", "credit", "approve", "reject", "check-out",
+                   "check-in", "clear")
         response = other_api.get(path) if not path.endswith(actions) else other_api.post(path, {})
         assert response.status_code == 404, (path, response.content)
 
 
-@pytest.mark.parametrize("path", ["members", "aircraft", "bookings", "flights", "flight-logs"])
+@pytest.mark.parametrize("path", ["members", "aircraft", "bookings", "flights", "flight-logs", "squawks", "events",
+                                  "instructor-availability"])
 def test_every_list_takes_the_same_queries_for_few_or_many(api, club, admin, aircraft, book, path):
     def queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -129,6 +139,11 @@ def test_every_list_takes_the_same_queries_for_few_or_many(api, club, admin, air
             f.events.create(kind="takeoff", time=start, airport="LFPN")
             LogbookEntry.objects.create(organization=club, membership=m, flight=f, date=start.date(),
                                         registration=aircraft.registration, block_minutes=50)
+            squawk_report(actor=m, aircraft=aircraft, description=f"Squawk {offset + i}")
+            event_create(actor=admin, data=EventInput(kind="meeting", title=f"Meeting {offset + i}", start=start,
+                                                      end=start + timedelta(hours=1), instructor=None))
+            InstructorAvailability.objects.create(organization=club, instructor=m, start=start,
+                                                  end=start + timedelta(hours=1))
 
     grow(2, 0)
     queries()  # the key's first use of the minute also records it

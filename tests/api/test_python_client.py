@@ -431,3 +431,47 @@ def test_the_timestamp_must_be_within_five_minutes(offset, accepted):
         with pytest.raises(WebhookVerificationError):
             verify_webhook(BODY, headers, SECRET, now=now)
     assert issubclass(WebhookVerificationError, Exception) and not issubclass(WebhookVerificationError, ApiError)
+
+
+def test_club_events_are_added_listed_changed_and_cancelled(org):
+    start = datetime(2031, 6, 2, 17, tzinfo=UTC)
+    made = org.events.create(title="Met briefing", kind="ground_school", start=start, end=start + timedelta(hours=2))
+    assert made.type == "event" and made.attributes["cancelled"] is False
+    window = {"start": start - timedelta(hours=1), "end": start + timedelta(hours=1)}
+    assert [e.id for e in org.events.list(**window)] == [made.id]
+    assert org.events.update(made.id, location="Clubhouse").attributes["location"] == "Clubhouse"
+    assert org.events.cancel(made.id).attributes["cancelled"] is True
+    assert list(org.events.list(**window)) == []
+    assert [e.id for e in org.events.list(include_cancelled=True, **window)] == [made.id]
+    with pytest.raises(ValidationFailed) as caught:
+        list(org.events.list(start="not a time"))
+    assert caught.value.field == "start"
+    assert list(org.instructor_availability.list(start=start)) == []
+
+
+def test_a_squawk_is_reported_listed_and_cleared(org, club):
+    aircraft = next(a for a in org.aircraft.list() if a.attributes["registration"] == club.aircraft[1])
+    assert org.aircraft.maintenance_items(aircraft.id) == []
+    squawk = org.aircraft.report_squawk(aircraft.id, "Door rattles", severity="deferred")
+    assert (squawk.type, squawk.attributes["severity"], squawk.attributes["status"]) == ("squawk", "deferred", "open")
+    assert [s.id for s in org.squawks.list(status="open", severity="deferred")] == [squawk.id]
+    assert [s.id for s in org.aircraft.squawks(aircraft.id)] == [squawk.id]
+    assert org.aircraft.get(aircraft.id).attributes["maintenance"]["deferred_squawks"] == 1
+    cleared = org.squawks.clear(squawk.id, note="Hinge tightened")
+    assert cleared.attributes["status"] == "cleared"
+    with pytest.raises(Conflict) as caught:
+        org.squawks.clear(squawk.id, note="again")
+    assert caught.value.code == "squawk_cleared"
+
+
+def test_a_booking_is_checked_out_and_in(org, club):
+    start = datetime(2031, 7, 6, 9, tzinfo=UTC)
+    made = org.bookings.create(aircraft=club.aircraft[1], start=start, end=start + timedelta(hours=2),
+                               crew=[{"member": club.members["pilot2"], "role": "pic"}])
+    assert made.attributes["rule_findings"] == []
+    meters = org.aircraft.get(made.attributes["aircraft_id"]).attributes
+    out = org.bookings.check_out(made.id, hobbs_out=meters["hobbs"], tach_out=meters["tach"])
+    assert out.attributes["status"] == "dispatched"
+    back = org.bookings.check_in(made.id, hobbs_in=f"{float(meters['hobbs']) + 1.5:.1f}",
+                                 tach_in=f"{float(meters['tach']) + 1.2:.1f}")
+    assert back.attributes["status"] == "completed"

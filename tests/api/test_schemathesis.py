@@ -46,6 +46,7 @@ def seeded(in_process, club, admin, pilot, aircraft, book, settings):
     book(aircraft, at(10, 9), at(10, 11), [(pilot, "pic")])
     make_member(club, "student-rider", is_pilot=True)
     _accounts(admin, pilot)
+    _maintenance_and_calendar(admin, pilot, aircraft)
     _, raw = api_key_create(actor=admin, name="schemathesis", scopes="read,write")
     return {"slug": club.slug, "key": raw}
 
@@ -66,6 +67,24 @@ def _accounts(admin, pilot):
     invoice_line_add(actor=admin, member=pilot, description="Landing fees", amount=Decimal("12.5"))
     payment_record(actor=admin, member=pilot, amount=Decimal("50"), method="cash", received_on=today, invoice=invoice)
     expense_submit(actor=pilot, member=pilot, spent_on=today, description="Oil", amount=Decimal("9.90"))
+
+
+def _maintenance_and_calendar(admin, pilot, aircraft):
+    """An item due, an open squawk, a club event and an instructor's hours: those lists have rows."""
+    from decimal import Decimal
+
+    from calendars.services import EventInput, event_create
+    from dispatch.models import InstructorAvailability
+    from maintenance.services.items import ItemInput, item_create
+    from maintenance.services.squawks import squawk_report
+
+    item_create(actor=admin, aircraft=aircraft, data=ItemInput(kind="hundred_hour", name="100-hour inspection",
+                                                               interval_hours=Decimal("100"),
+                                                               next_due_hours=Decimal("805.0")))
+    squawk_report(actor=pilot, aircraft=aircraft, description="Door rattles", severity="deferred")
+    event_create(actor=admin, data=EventInput(kind="meeting", title="AGM", start=at(12, 18), end=at(12, 20)))
+    InstructorAvailability.objects.create(organization=admin.organization, instructor=admin, start=at(11, 8),
+                                          end=at(11, 12))
 
 
 @schema.parametrize()

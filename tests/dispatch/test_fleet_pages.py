@@ -144,14 +144,14 @@ def test_squawks_show_on_the_aircraft_page_with_date_who_and_booking(dispatcher,
     assert "1003.0" in page  # the meters as of the last check-in
 
 
-def test_the_fleet_page_shows_the_latest_squawk_and_the_recent_count(dispatcher, pilot, club, aircraft, aircraft2, book):
+def test_the_fleet_page_shows_the_latest_squawk_and_the_open_count(dispatcher, pilot, club, aircraft, aircraft2, book):
     _flown(book, dispatcher, aircraft, pilot, 10, squawks="Left brake soft")
     _flown(book, dispatcher, aircraft, pilot, 11, squawks="Oil on the cowling")
     page = client_for(pilot).get(_url("fleet", club)).content.decode()
     row = page.split("F-GABC</strong>")[1].split("</tr>")[0]
-    assert "Oil on the cowling" in row and "Left brake soft" not in row and "2 in 90 days" in row
+    assert "Oil on the cowling" in row and "Left brake soft" not in row and "2 open" in row
     assert _url("aircraft", club, aircraft.pk) + "#squawks" in row
-    assert "None" in page.split("F-GXYZ</strong>")[1].split("</tr>")[0]
+    assert "None open" in page.split("F-GXYZ</strong>")[1].split("</tr>")[0]
 
 
 def test_a_pilot_sees_squawks_but_only_their_own_bookings(pilot, pilot2, dispatcher, club, aircraft, book):

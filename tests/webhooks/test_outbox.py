@@ -48,6 +48,7 @@ def test_the_body_is_the_change_payload_with_type_timestamp_club_and_object(hook
     body = json.loads(WebhookMessage.objects.get().body)
     assert body == {"type": "flight_log.created", "timestamp": body["timestamp"], "organization": "tac",
                     "object": {"type": "flight_log", "id": entry.pk},
+                    "actor": {"type": "member", "id": pilot.pk, "name": pilot.user.display_name},
                     "data": {"flight_id": None, "booking_id": None, "entry_ids": [entry.pk],
                              "membership_ids": [pilot.pk]}}
     assert body["timestamp"].endswith("+00:00")

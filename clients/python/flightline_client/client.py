@@ -197,6 +197,15 @@ class Bookings(_Collection):
     def cancel(self, id: Id, reason: str = "") -> Resource:
         return self._action(id, "cancel", {"reason": reason})
 
+    def check_out(self, id: Id, *, hobbs_out: Decimal | str, tach_out: Decimal | str, **attributes: Any) -> Resource:
+        """Optional: correction_reason (a reading below the last check-in's), override_reason
+        (a blocking booking rule, dispatchers and admins)."""
+        return self._action(id, "check-out", {"hobbs_out": hobbs_out, "tach_out": tach_out, **attributes})
+
+    def check_in(self, id: Id, *, hobbs_in: Decimal | str, tach_in: Decimal | str, **attributes: Any) -> Resource:
+        """Optional: squawks, squawk_severity (minor, deferred, grounding), fuel_cost, ground_hours."""
+        return self._action(id, "check-in", {"hobbs_in": hobbs_in, "tach_in": tach_in, **attributes})
+
 
 class FlightLogs(_Collection):
     name, kind = "flight-logs", "flight_log"
@@ -250,6 +259,52 @@ class Fleet(_Collection):
     def set_status(self, id: Id, status: str, reason: str = "") -> Resource:
         """"grounded" (with the reason) or "available"."""
         return self._action(id, "status", {"status": status, "reason": reason})
+
+    def maintenance_items(self, id: Id) -> list[Resource]:
+        """The aircraft's inspections and items due, each with its ``standing``, worst first."""
+        return list(self._client.pages(self._item(id, "maintenance-items")))
+
+    def squawks(self, id: Id, **filters: Any) -> Iterator[Resource]:
+        """The aircraft's squawks; filters: status (open, cleared), severity."""
+        return self._client.pages(self._item(id, "squawks"), filters)
+
+    def report_squawk(self, id: Id, description: str, severity: str = "minor") -> Resource:
+        """``severity``: minor, deferred (listed at every check-out) or grounding (grounds it)."""
+        return self._client.one("POST", self._item(id, "squawks"),
+                                _envelope("squawk", {"description": description, "severity": severity}))
+
+
+class Squawks(_Collection):
+    """The club's squawks; ``list(status=..., severity=...)``."""
+
+    name, kind = "squawks", "squawk"
+
+    def clear(self, id: Id, note: str) -> Resource:
+        """Maintenance and admins: what was done; the aircraft returns to service when nothing else holds it."""
+        return self._action(id, "clear", {"note": note})
+
+
+class Events(_Collection):
+    """Club events (the Calendar group); ``list(start=..., end=..., kind=..., include_cancelled=True)``."""
+
+    name, kind = "events", "event"
+
+    def create(self, *, title: str, start: datetime | str, end: datetime | str, **attributes: Any) -> Resource:
+        """Optional: kind (ground_school, meeting, fly_in, other), description, location, instructor."""
+        return self._create({"title": title, "start": start, "end": end, **attributes})
+
+    def update(self, id: Id, **changes: Any) -> Resource:
+        return self._update(id, changes)
+
+    def cancel(self, id: Id) -> Resource:
+        """DELETE: the event is cancelled (still readable with include_cancelled)."""
+        return self._client.one("DELETE", self._item(id))
+
+
+class InstructorAvailability(_Collection):
+    """Read only; ``list(start=..., end=..., instructor=...)``."""
+
+    name, kind = "instructor-availability", "instructor_availability"
 
 
 class Flights(_Collection):
@@ -314,6 +369,9 @@ class Organization:
         self.invoices = Invoices(client, self._path)
         self.payments = Payments(client, self._path)
         self.expenses = Expenses(client, self._path)
+        self.squawks = Squawks(client, self._path)
+        self.events = Events(client, self._path)
+        self.instructor_availability = InstructorAvailability(client, self._path)
 
     def get(self) -> Resource:
         return self._client.one("GET", self._path)

@@ -1,7 +1,12 @@
-"""Seed "Demo Flying Club": six aircraft and a simulator, nine members (a treasurer among
-them), a week of bookings around today (a busy morning with most of the fleet going out), an
-instructor's available hours, a squawk from a check-in, and the club's money: its terms in
-Canadian dollars and the previous month flown, invoiced and partly paid (_demo_accounts.py).
+"""Seed "Demo Flying Club": five aircraft and a simulator, ten members (a treasurer and a
+mechanic among them), a week of bookings around today (a busy morning with most of the fleet
+going out), an instructor's available hours, a squawk from a check-in, and the club's money:
+its terms in Canadian dollars and the previous month flown, invoiced and partly paid
+(_demo_accounts.py). The booking rules (the medical warns, the aircraft checkout blocks),
+checkouts, a solo endorsement and document dates come before any booking (_demo_rules.py);
+after the bookings, the fleet's maintenance: a 100-hour due soon, an overdue annual that
+grounds an aircraft, a deferred squawk (_demo_maintenance.py); and two club events, ground
+school this week and a fly-in (_demo_calendar.py).
 
 Idempotent: running it again adds nothing that is already there (bookings are added only
 where their slot is still free, so a later day's run fills in the new days).
@@ -22,7 +27,7 @@ from portal.env import env_str
 from integrations.wiflight.models import WiFlightConnection, default_match_domain
 from integrations.wiflight.sync_marking import reservation_sync_club
 from clubs.models import Membership, Organization, User
-from portal.management.commands import _demo_accounts
+from portal.management.commands import _demo_accounts, _demo_calendar, _demo_maintenance, _demo_rules
 
 DEMO_PASSWORD = "flightline-demo"
 DEMO_DOMAIN = "demo.flightline.test"
@@ -34,12 +39,12 @@ DEMO_NOTIFY_PROFILE = "flightline-demo"
 DEMO_NOTIFY_USER = "wiflight"
 DEMO_NOTIFY_SECRET = "demo-notify-secret"
 AIRCRAFT = [
-    ("C-GDFA", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
-    ("C-GDFB", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00", ""),
-    ("C-FDFC", "Piper PA-28-161", Aircraft.Kind.AIRPLANE, "165.00", "Annual inspection due"),
-    ("SIM1", "Redbird FMX", Aircraft.Kind.SIMULATOR, "90.00", ""),
-    ("C-GDFD", "Cessna 152", Aircraft.Kind.AIRPLANE, "140.00", ""),
-    ("C-GDFE", "Diamond DA40", Aircraft.Kind.AIRPLANE, "210.00", ""),
+    ("C-GDFA", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00"),
+    ("C-GDFB", "Cessna 172S", Aircraft.Kind.AIRPLANE, "185.00"),
+    ("C-FDFC", "Piper PA-28-161", Aircraft.Kind.AIRPLANE, "165.00"),  # its annual is overdue: grounded
+    ("SIM1", "Redbird FMX", Aircraft.Kind.SIMULATOR, "90.00"),
+    ("C-GDFD", "Cessna 152", Aircraft.Kind.AIRPLANE, "140.00"),
+    ("C-GDFE", "Diamond DA40", Aircraft.Kind.AIRPLANE, "210.00"),  # its 100-hour is due soon
 ]
 MEMBERS = [
     ("admin", "Alex Admin", {"is_admin": True, "is_pilot": False}),
@@ -51,6 +56,7 @@ MEMBERS = [
     ("renter", "Robin Renter", {"is_pilot": True}),
     ("cadet", "Casey Cadet", {"is_pilot": True}),
     ("treasurer", "Terry Treasurer", {"is_treasurer": True, "is_pilot": False}),
+    ("mechanic", "Morgan Mechanic", {"is_maintenance": True, "is_pilot": False}),
 ]
 STUDENTS = {"student": "instructor", "cadet": "instructor2"}
 # (day offset, from hour, to hour, instructor)
@@ -94,13 +100,15 @@ class Command(BaseCommand):
                 members[student].save(update_fields=["instructor"])
             fleet = [self._aircraft(club, *spec) for spec in AIRCRAFT]
             self._wiflight(club)
+        # The rules before any booking, so every demo booking and check-out is held to them.
+        _demo_rules.rules(club, members, fleet)
         _demo_accounts.billing_terms(club, members, fleet)
         flown = _demo_accounts.last_month(club, members, fleet)
         created = self._bookings(club, members, fleet)
         self._availability(club, members)
-        for aircraft, spec in zip(fleet, AIRCRAFT):
-            if spec[4] and not aircraft.is_grounded:
-                Aircraft.objects.filter(pk=aircraft.pk).update(status=Aircraft.Status.GROUNDED, grounded_reason=spec[4])
+        # After the bookings: the overdue annual grounds C-FDFC under its booking tomorrow.
+        _demo_maintenance.maintenance(club, members, fleet)
+        _demo_calendar.events(club, members)
         self.stdout.write(f"Demo club ready: {len(fleet)} aircraft, {len(members)} members, {created} new bookings, "
                           f"{flown} flown last month.")
 
@@ -115,7 +123,7 @@ class Command(BaseCommand):
         membership, _ = Membership.objects.get_or_create(organization=club, user=user, defaults=defaults)
         return membership
 
-    def _aircraft(self, club, registration, type_, kind, rate, _grounded) -> Aircraft:
+    def _aircraft(self, club, registration, type_, kind, rate) -> Aircraft:
         aircraft, _ = Aircraft.objects.get_or_create(
             organization=club, registration=registration,
             defaults={"aircraft_type": type_, "kind": kind, "hourly_rate": Decimal(rate), "home_base": "CYRO",
