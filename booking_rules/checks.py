@@ -16,7 +16,7 @@ Who each rule looks at (docs/decisions.md, "Booking rules"):
   instructor), as accounting.selectors measures it (owed plus pending);
 - active bookings: the pilot in command and the students, counting their bookings still to
   fly besides this one (at booking only, as the horizon and the length are);
-- solo endorsement: a student with no instructor on the crew.
+- solo endorsement: a student with neither an instructor nor a pilot in command on the crew.
 A simulator needs no documents, checkout, recency or endorsement.
 """
 
@@ -77,7 +77,8 @@ class _Crew:
 
     @property
     def solo(self) -> bool:
-        return bool(self.students) and self.first(INSTRUCTOR) is None
+        """A student flying with neither an instructor nor another pilot in command."""
+        return bool(self.students) and self.first(INSTRUCTOR) is None and self.first(PIC) is None
 
     @property
     def commander(self) -> Membership | None:

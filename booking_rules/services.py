@@ -79,6 +79,15 @@ def _require_granter(actor: Membership, member: Membership) -> None:
         raise NotAllowed("not_allowed", "Only instructors and admins grant checkouts and endorsements.")
 
 
+def _require_endorser(actor: Membership, student: Membership) -> None:
+    """Instructors endorse (and revoke) their own students; admins anyone's; nobody themselves."""
+    _require_granter(actor, student)
+    if student.pk == actor.pk:
+        raise NotAllowed("own_endorsement", "You cannot endorse yourself.", field="student")
+    if not actor.is_admin and student.instructor_id != actor.pk:
+        raise NotAllowed("not_your_student", f"{student.user.display_name} is not your student.", field="student")
+
+
 def _note(note: str) -> str:
     note = (note or "").strip()
     require_plain_line(note, field="note", label="A note")
@@ -89,8 +98,11 @@ def _note(note: str) -> str:
 
 def checkout_grant(*, actor: Membership, member: Membership, aircraft: Aircraft | None = None, aircraft_type: str = "",
                    note: str = "") -> AircraftCheckout:
-    """`member` may fly `aircraft` (or every aircraft of `aircraft_type`) in command."""
+    """`member` may fly `aircraft` (or every aircraft of `aircraft_type`) in command. Nobody
+    but an admin checks themselves out."""
     _require_granter(actor, member)
+    if actor.pk == member.pk and not actor.is_admin:
+        raise NotAllowed("own_checkout", "Another instructor or an admin checks you out.", field="member")
     aircraft_type = " ".join((aircraft_type or "").split())
     require_plain_line(aircraft_type, field="aircraft_type", label="An aircraft type")
     if (aircraft is None) == (not aircraft_type):
@@ -139,9 +151,7 @@ def endorsement_grant(*, actor: Membership, student: Membership, expires_on: dat
                       note: str = "") -> SoloEndorsement:
     """An instructor endorses `student` to fly solo until `expires_on` (on one type, if given).
     Instructors endorse their own students; admins anyone's."""
-    _require_granter(actor, student)
-    if not actor.is_admin and student.instructor_id != actor.pk:
-        raise NotAllowed("not_your_student", f"{student.user.display_name} is not your student.", field="student")
+    _require_endorser(actor, student)
     if student.instructor_id is None:
         raise Invalid("not_a_student", f"{student.user.display_name} has no instructor and is not a student.",
                       field="student")
@@ -169,7 +179,8 @@ def endorsement_grant(*, actor: Membership, student: Membership, expires_on: dat
 
 
 def endorsement_revoke(*, actor: Membership, endorsement: SoloEndorsement, note: str = "") -> SoloEndorsement:
-    _require_granter(actor, endorsement.membership)
+    """As for granting: the student's own instructor, or an admin."""
+    _require_endorser(actor, endorsement.membership)
     note = _note(note)
     with transaction.atomic():
         if not SoloEndorsement.objects.filter(pk=endorsement.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):

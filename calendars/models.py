@@ -41,8 +41,8 @@ class ClubEvent(models.Model):
 
 class CalendarFeed(models.Model):
     """A private iCalendar address: a member's (their bookings and the club's events) or an
-    aircraft's (its bookings and maintenance). The token is the credential: only its SHA-256
-    is stored, it is shown once, and a new one revokes the old."""
+    aircraft's (its bookings and maintenance), one per subscriber. The token is the
+    credential: only its SHA-256 is stored, it is shown once, and a new one revokes the old."""
 
     organization = models.ForeignKey("clubs.Organization", on_delete=models.CASCADE, related_name="+")
     membership = models.ForeignKey("clubs.Membership", null=True, blank=True, on_delete=models.CASCADE,
@@ -62,8 +62,11 @@ class CalendarFeed(models.Model):
                                    | Q(membership__isnull=True, aircraft__isnull=False), name="feed_of_member_or_aircraft"),
             models.UniqueConstraint(fields=["membership"], condition=Q(revoked_at__isnull=True, membership__isnull=False),
                                     name="feed_one_live_per_member"),
-            models.UniqueConstraint(fields=["aircraft"], condition=Q(revoked_at__isnull=True, aircraft__isnull=False),
-                                    name="feed_one_live_per_aircraft"),
+            # Each subscriber has their own address for an aircraft: revoking one's own never
+            # cuts the others off.
+            models.UniqueConstraint(fields=["aircraft", "created_by"],
+                                    condition=Q(revoked_at__isnull=True, aircraft__isnull=False),
+                                    name="feed_one_live_per_aircraft_and_subscriber"),
         ]
 
     @property

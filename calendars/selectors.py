@@ -61,6 +61,8 @@ def live_feed_of(*, membership: Membership | None = None, aircraft: Aircraft | N
     return CalendarFeed.objects.filter(revoked_at__isnull=True, **owner).first()
 
 
-def live_aircraft_feeds(organization: Organization) -> dict[int, CalendarFeed]:
-    feeds = CalendarFeed.objects.filter(organization=organization, aircraft__isnull=False, revoked_at__isnull=True)
+def live_aircraft_feeds(organization: Organization, user) -> dict[int, CalendarFeed]:
+    """The aircraft feeds this person subscribes to: each subscriber has their own address."""
+    feeds = CalendarFeed.objects.filter(organization=organization, aircraft__isnull=False, revoked_at__isnull=True,
+                                        created_by=user)
     return {feed.aircraft_id: feed for feed in feeds}

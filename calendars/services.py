@@ -20,7 +20,7 @@ from clubs.changes import change_record
 from clubs.models import Membership
 from core.entry_points import system_entry_point
 from core.errors import Conflict, Invalid, NotFound
-from core.text import require_plain_line
+from core.text import require_plain_line, require_plain_text
 from dispatch.models import Aircraft
 from dispatch.services.rules import check_times
 
@@ -47,8 +47,9 @@ def _check(actor: Membership, data: EventInput) -> None:
         raise Invalid("title_required", "Give the event a title of at most 120 characters.", field="title")
     if len(data.location.strip()) > 120:
         raise Invalid("location_too_long", "Keep the location under 120 characters.", field="location")
-    if len(data.description) > 2000 or "\x00" in data.description:
+    if len(data.description) > 2000:
         raise Invalid("description_invalid", "Keep the description to 2000 characters of text.", field="description")
+    require_plain_text(data.description, field="description", label="The description")
     check_times(data.start, data.end)
     if (data.end - data.start).days >= MAX_EVENT_DAYS:
         raise Invalid("event_too_long", f"An event lasts at most {MAX_EVENT_DAYS} days.", field="end")
@@ -117,12 +118,12 @@ def feed_create(*, actor: Membership, membership: Membership | None = None, airc
         raise Invalid("feed_owner_required", "A feed is a member's or an aircraft's.")
     policy.require_feed_owner(actor, membership=membership, aircraft=aircraft)
     token = secrets.token_urlsafe(32)
-    owner = {"membership": membership} if membership is not None else {"aircraft": aircraft}
+    owner = {"membership": membership} if membership is not None else {"aircraft": aircraft, "created_by": actor.user}
     try:
         with transaction.atomic():
             CalendarFeed.objects.select_for_update().filter(revoked_at__isnull=True, **owner).update(revoked_at=timezone.now())
             CalendarFeed.objects.create(organization=actor.organization, token_hash=_hash_token(token),
-                                        created_by=actor.user, **owner)
+                                        **{"created_by": actor.user, **owner})
             audit_record(organization=actor.organization, actor=actor.user, action="calendar.feed_created",
                          target=membership or aircraft,
                          summary=f"New calendar address for {membership.user.display_name if membership else aircraft.registration}"
@@ -134,7 +135,8 @@ def feed_create(*, actor: Membership, membership: Membership | None = None, airc
 
 def feed_revoke(*, actor: Membership, membership: Membership | None = None, aircraft: Aircraft | None = None) -> int:
     policy.require_feed_owner(actor, membership=membership, aircraft=aircraft)
-    owner = {"membership": membership} if membership is not None else {"aircraft": aircraft}
+    # An aircraft's feed: the subscriber's own address only.
+    owner = {"membership": membership} if membership is not None else {"aircraft": aircraft, "created_by": actor.user}
     with transaction.atomic():
         revoked = CalendarFeed.objects.filter(revoked_at__isnull=True, **owner).update(revoked_at=timezone.now())
         if revoked:
@@ -154,11 +156,11 @@ def feed_for_token(token: str) -> CalendarFeed | None:
             .filter(token_hash=_hash_token(token), revoked_at__isnull=True).first())
     if feed is None:
         return None
-    if feed.membership is not None and not feed.membership.is_active:
+    if feed.membership is not None and not (feed.membership.is_active and feed.membership.user.is_active):
         return None
     if feed.aircraft is not None:
         creator = Membership.objects.filter(organization=feed.organization, user=feed.created_by,
-                                            is_active=True).select_related("user").first()
+                                            is_active=True, user__is_active=True).select_related("user").first()
         if creator is None or not policy.may_have_aircraft_feed(creator) or feed.aircraft.is_retired:
             return None
     now = timezone.now()

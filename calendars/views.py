@@ -76,7 +76,7 @@ def _addresses(token: str) -> dict:
 def _aircraft_to_subscribe(request):
     if not policy.may_have_aircraft_feed(request.membership):
         return None
-    feeds = selectors.live_aircraft_feeds(request.club)
+    feeds = selectors.live_aircraft_feeds(request.club, request.user)
     fleet = list(Aircraft.objects.filter(organization=request.club, retired_at__isnull=True).order_by("registration"))
     for aircraft in fleet:
         aircraft.live_feed = feeds.get(aircraft.pk)

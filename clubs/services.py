@@ -201,6 +201,8 @@ def member_update(*, membership: Membership, actor: Membership, details: MemberD
     policy.require_member_manager(actor, membership)
     _check_plain_text(details)
     _check_instructor(actor, details.instructor)
+    if details.instructor is not None and details.instructor.pk == membership.pk:
+        raise Invalid("own_instructor", "A member cannot be their own instructor.", field="instructor")
     with transaction.atomic():
         _lock_club(membership.organization_id)
         membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
@@ -343,6 +345,10 @@ def member_documents_update(*, membership: Membership, actor: Membership, licenc
     (booking_rules checks them; reminders warn before they lapse). Admins and dispatchers
     keep them; None: not on file. Audited with the dates before and after."""
     policy.require_document_keeper(actor, membership)
+    if actor.pk == membership.pk and not actor.is_admin:
+        # The dates the booking rules check are not one's own to set: another keeper (or an
+        # admin) enters them from the documents seen.
+        raise NotAllowed("own_documents", "Another dispatcher or an admin enters your own document dates.")
     given = {"licence_expires_on": licence_expires_on, "medical_expires_on": medical_expires_on,
              "flight_review_expires_on": flight_review_expires_on}
     for field, value in given.items():

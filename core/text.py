@@ -25,3 +25,12 @@ def require_plain_line(value: str, *, field: str, label: str) -> str:
         raise Invalid("control_characters", f"{label} cannot contain control characters (tabs, line breaks, ...).",
                       field=field)
     return value
+
+
+def require_plain_text(value: str, *, field: str, label: str) -> str:
+    """Several lines of text: line breaks and tabs are text, every other control character is
+    refused (Invalid("control_characters")), as it would break the formats that carry it on
+    (an iCalendar feed, an email, XML)."""
+    if has_control_characters(value.replace("\r\n", "").replace("\n", "").replace("\t", "")):
+        raise Invalid("control_characters", f"{label} cannot contain control characters.", field=field)
+    return value

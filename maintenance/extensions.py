@@ -21,7 +21,7 @@ def board_page(*, request, board) -> dict:
 
 def booking_page(*, request, booking) -> dict:
     state = fleet_maintenance(request.club, [booking.aircraft_id])[booking.aircraft_id]
-    return {"deferred_squawks": state.deferred, "aircraft_maintenance": state}
+    return {"deferred_squawks": state.deferred, "aircraft_maintenance": state, "squawk_aircraft": booking.aircraft}
 
 
 def aircraft_page(*, request, aircraft) -> dict:

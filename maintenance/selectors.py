@@ -41,16 +41,23 @@ class ItemStanding:
 
     @property
     def text(self) -> str:
-        """"100-hour inspection: due in 4.2 h" / "Annual inspection: overdue since 31 Mar"."""
-        s, item, parts = self.standing, self.item, []
+        """"100-hour inspection: due in 4.2 h or in 40 days", "100-hour inspection: 5.0 h past
+        due (fly only to the inspection)", "Annual inspection: overdue, since 31 Mar 2026"."""
+        s, item = self.standing, self.item
+        hours = days = None
         if s.hours_left is not None:
-            parts.append(f"in {s.hours_left} h" if s.hours_left > 0 else
-                         ("now" if s.hours_left == 0 else f"{-s.hours_left} h over"))
+            hours = (f"in {s.hours_left} h" if s.hours_left > 0 else "now" if s.hours_left == 0
+                     else f"{-s.hours_left} h past due")
         if s.days_left is not None:
-            parts.append(f"in {s.days_left} days" if s.days_left > 0 else
-                         ("today" if s.days_left == 0 else f"since {item.next_due_on:%d %b %Y}"))
-        verb = "overdue" if s.state == due.State.OVERDUE else "due"
-        return f"{item.name}: {verb} {' or '.join(parts)}".strip()
+            days = (f"in {s.days_left} days" if s.days_left > 1 else "tomorrow" if s.days_left == 1
+                    else "today" if s.days_left == 0 else f"since {item.next_due_on:%d %b %Y}")
+        if s.state == due.State.OVERDUE:
+            # Only what is past: the hours or the date, or both.
+            past = [t for t, left in ((hours, s.hours_left), (days, s.days_left)) if left is not None and left < 0]
+            return f"{item.name}: overdue, {' and '.join(past)}"
+        if s.hours_left is not None and s.hours_left < 0:  # within the tolerance
+            return f"{item.name}: {hours} (fly only to the inspection)"
+        return f"{item.name}: due {' or '.join(t for t in (hours, days) if t)}"
 
 
 def standing_of(item: MaintenanceItem, hours_now: Decimal, today: date) -> ItemStanding:

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from clubs.changes import Change, subscribe
 from dispatch.models import Aircraft, Dispatch
-from dispatch.services.checks import register_release_hold
+from dispatch.services.checks import register_booking_checker, register_release_hold
 from flights.models import Flight
 from maintenance import chain
+from maintenance.checks import due_at_check_out
 from maintenance.models import MeterReading
 from maintenance.services.grounding import causes, grounding_sync
 from maintenance.services.squawks import squawk_from_check_in
@@ -36,14 +37,12 @@ def _dispatched(change: Change) -> None:
     record = Dispatch.objects.select_related("booking__aircraft").filter(booking_id=change.target.pk).first()
     if record is None:
         return
+    # A check-out below the last check-in with a reason is the dispatcher's correction of
+    # the meter (audited by dispatch): a reset of the chain, not a reading out of order.
     note = f"Meter correction at check-out: {record.correction_reason}" if record.correction_reason else ""
-    reading = chain.record(aircraft=record.booking.aircraft, at=record.checked_out_at, source=S.CHECK_OUT,
-                           hobbs=record.hobbs_out, tach=record.tach_out, booking=record.booking,
-                           recorded_by=record.checked_out_by, note=note)
-    if record.correction_reason and reading.out_of_order:
-        # A check-out below the last check-in with a reason is the dispatcher's correction,
-        # audited by dispatch; the chain says so rather than flagging it.
-        MeterReading.objects.filter(pk=reading.pk).update(out_of_order=False, note=note[:300])
+    chain.record(aircraft=record.booking.aircraft, at=record.checked_out_at, source=S.CHECK_OUT,
+                 hobbs=record.hobbs_out, tach=record.tach_out, booking=record.booking,
+                 recorded_by=record.checked_out_by, note=note, reset=bool(record.correction_reason))
 
 
 def _completed(change: Change) -> None:
@@ -90,3 +89,4 @@ def register() -> None:
     subscribe("booking.check_in_corrected", _check_in_corrected)
     subscribe("flight.detected", _flight_detected)
     register_release_hold(causes)
+    register_booking_checker(due_at_check_out)

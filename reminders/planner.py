@@ -83,7 +83,7 @@ def _booking_rows(now: datetime) -> list[_Owed]:
             for slot in booking.crew_list:
                 m = slot.membership
                 if slot.role in FLYING_ROLES and _may_email(m):
-                    rows.append(_row(Reminder.Kind.BOOKING_TOMORROW, f"booking:{booking.pk}:{_iso(booking.start)}", m,
+                    rows.append(_row(Reminder.Kind.BOOKING_TOMORROW, f"booking:{booking.pk}:{booking.aircraft_id}:{_iso(booking.start)}", m,
                                      "booking_tomorrow", f"Tomorrow: {booking.aircraft.registration} at "
                                      f"{booking.start.astimezone(tz):%H:%M}", booking=booking, role=slot.get_role_display(),
                                      crew=booking.crew_list, start=booking.start.astimezone(tz),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.entry_points import system_entry_point
 from dispatch.models import Aircraft, Booking
 from reminders.models import Reminder
+from reminders.planner import FLYING_ROLES
 
 MAX_ATTEMPTS = 5
 BATCH = 200
@@ -60,22 +61,28 @@ def _address(reminder: Reminder) -> str | None:
     return m.user.email
 
 
-def _still_applies(reminder: Reminder) -> bool:
-    """A booking cancelled or moved, or an aircraft released, since the reminder was planned:
-    the email would be wrong, so it is not sent (a moved booking has its own reminder)."""
+def _still_applies(reminder: Reminder, now: datetime) -> bool:
+    """A booking cancelled, moved (another day or aircraft), already begun, or no longer the
+    member's, or an aircraft released, since the reminder was planned: the email would be
+    wrong, so it is not sent (a booking moved has a reminder of its own)."""
     kind, _, rest = reminder.key.partition(":")
     if kind not in ("booking", "grounded"):
         return True
-    booking_pk, _, moment = rest.partition(":")
-    booking = (Booking.objects.filter(pk=int(booking_pk), status=Booking.Status.BOOKED)
+    if kind == "booking":
+        booking_pk, aircraft_pk, moment = rest.split(":", 2)
+    else:
+        booking_pk, _, moment = rest.partition(":")
+    booking = (Booking.objects.filter(pk=int(booking_pk), status=Booking.Status.BOOKED, start__gt=now)
                .select_related("aircraft").first())
     if booking is None:
         return False
+    slots = booking.crew.filter(membership_id=reminder.membership_id)
     if kind == "booking":
-        return booking.start.astimezone(_UTC).isoformat() == moment
+        return (str(booking.aircraft_id) == aircraft_pk and booking.start.astimezone(_UTC).isoformat() == moment
+                and slots.filter(role__in=FLYING_ROLES).exists())
     grounded_at = booking.aircraft.grounded_at
     return (booking.aircraft.status == Aircraft.Status.GROUNDED and grounded_at is not None
-            and grounded_at.astimezone(_UTC).isoformat() == moment)
+            and grounded_at.astimezone(_UTC).isoformat() == moment and slots.exists())
 
 
 def _record(reminder: Reminder, *, error: str | None, now: datetime) -> None:
@@ -93,7 +100,7 @@ def _send_one(reminder: Reminder, now: datetime) -> bool:
         return False  # another sender has it
     address = _address(reminder)
     why_not = ("Not sent: the member turned reminders off or has no address." if address is None else
-               "Not sent: the booking changed or the aircraft was released since." if not _still_applies(reminder)
+               "Not sent: the booking changed or the aircraft was released since." if not _still_applies(reminder, now)
                else None)
     if why_not:
         Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(

@@ -57,17 +57,21 @@ def _validate(data: BookingInput, exclude: Booking | None) -> None:
     rules.check_aircraft_free(data.aircraft, data.start, data.end, exclude)
 
 
-def _club_rules(actor: Membership, data: BookingInput, booking: Booking | None) -> tuple[checks.BookingFacts, list]:
+def _club_rules(actor: Membership, data: BookingInput, booking: Booking | None) -> tuple[checks.BookingFacts, list | None]:
     """The club's own booking rules (booking_rules registers them): after the locks, so a
-    count of active bookings cannot race. A change refuses only when it moves what the rules
-    look at: the aircraft, the times or the crew."""
+    count of active bookings cannot race. A change is checked only when it moves what the
+    rules look at (the aircraft, the times, the crew) or brings an override: a lapsed medical
+    must not stop a dispatcher from correcting a booking's notes, and what the booking kept
+    (an override at booking, the findings at check-out) stays as it was. None: not checked."""
     facts = checks.BookingFacts(stage=checks.BOOKING, organization=actor.organization, actor=actor,
                                 aircraft=data.aircraft, start=data.start, end=data.end, crew=data.crew, booking=booking)
     material = booking is None or (
         data.aircraft.pk != booking.aircraft_id or data.start != booking.start or data.end != booking.end
         or sorted((m.pk, role) for m, role in data.crew)
         != sorted(booking.crew.values_list("membership_id", "role")))
-    return facts, checks.enforce(facts, data.override_reason, refuse=material)
+    if not material and not data.override_reason.strip():
+        return facts, None
+    return facts, checks.enforce(facts, data.override_reason)
 
 
 def _conflict_error(data: BookingInput, exclude: Booking | None) -> Refusal:
@@ -122,15 +126,17 @@ def booking_update(*, actor: Membership, booking: Booking, data: BookingInput) -
                 rules.check_aircraft_not_retired(data.aircraft)
             _validate(data, exclude=booking)
             facts, kept = _club_rules(actor, data, booking)
+            findings = (booking.rule_findings if kept is None
+                        else checks.stored(kept, checks.BOOKING, booking.rule_findings))
             updated = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
                 aircraft=data.aircraft, start=data.start, end=data.end, purpose=data.purpose,
-                notes=data.notes, updated_at=timezone.now(), rule_findings=checks.stored(kept),
+                notes=data.notes, updated_at=timezone.now(), rule_findings=findings,
             )
             if updated != 1:
                 raise Conflict("booking_stale", "This booking was changed by someone else. Reload and try again.")
             booking.crew.all().delete()
             _save_crew(booking, data.crew)
-            checks.audit_override(facts, booking, kept, data.override_reason)
+            checks.audit_override(facts, booking, kept or [], data.override_reason)
             booking.refresh_from_db()
             booking_changed(booking=booking, actor=actor, action="booking.changed",
                             summary=f"Changed booking of {data.aircraft.registration} to {rules.local_span(data.start, data.end, actor.organization.tz)}")

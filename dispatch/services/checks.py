@@ -87,18 +87,12 @@ def check_override_reason(reason: str) -> str:
     return reason
 
 
-def enforce(facts: BookingFacts, override_reason: str = "", *, refuse: bool = True) -> list[RuleFinding]:
+def enforce(facts: BookingFacts, override_reason: str = "") -> list[RuleFinding]:
     """Ask every checker; refuse on a block unless overridden. Returns what is kept on the
     booking: the warnings, and the blocks overridden (marked so). Call inside the booking's
-    transaction, after its locks; the caller audits the override with `audit_override`.
-
-    `refuse=False`: a change that moves nothing the rules look at (the notes, the purpose)
-    keeps what they say now without refusing it: a lapsed medical must not stop a dispatcher
-    from correcting a booking's notes."""
+    transaction, after its locks; the caller audits the override with `audit_override`."""
     reason = check_override_reason(override_reason)
     findings = findings_for(facts)
-    if not refuse and not reason:
-        return findings
     blocks = [f for f in findings if f.level == BLOCK]
     if blocks and not reason:
         first = blocks[0]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clubs.models import Membership
 from core.errors import Conflict, Invalid
+from core.text import require_plain_text
 from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew, Dispatch, SquawkSeverity
 from dispatch.services import checks, rules
@@ -114,6 +115,12 @@ def booking_check_in(*, actor: Membership, booking: Booking, hobbs_in: Decimal, 
     if squawk_severity not in SquawkSeverity.values:
         raise Invalid("squawk_severity_unknown", "Choose how bad the squawk is: minor, deferred or grounding.",
                       field="squawk_severity")
+    require_plain_text(squawks or "", field="squawks", label="The squawks")
+    if len(squawks or "") > 2000:
+        raise Invalid("squawk_too_long", "Keep the squawk under 2000 characters.", field="squawks")
+    if squawk_severity != SquawkSeverity.MINOR and not (squawks or "").strip():
+        raise Invalid("squawk_required", "Say what is wrong with the aircraft: a deferred or grounding squawk "
+                      "needs its description.", field="squawks")
     with transaction.atomic():
         aircraft = Aircraft.objects.select_for_update().get(pk=booking.aircraft_id)
         record = Dispatch.objects.select_for_update().filter(booking=booking).first()

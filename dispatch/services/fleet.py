@@ -169,7 +169,12 @@ def aircraft_status_from_maintenance(*, aircraft: Aircraft, causes: list[str]) -
         if locked.is_retired:
             return False
         reason = causes[0][:200] if causes else ""
-        if causes and locked.is_grounded and (not locked.grounded_by_maintenance or locked.grounded_reason == reason):
+        if causes and locked.is_grounded:
+            if locked.grounded_by_maintenance and locked.grounded_reason != reason:
+                # Still grounded, for another cause now: the reason shown follows, but the
+                # status did not change, so no event (and no webhook) says it did.
+                Aircraft.objects.filter(pk=locked.pk).update(grounded_reason=reason)
+                aircraft.grounded_reason = reason
             return False
         if not causes and not (locked.is_grounded and locked.grounded_by_maintenance):
             return False

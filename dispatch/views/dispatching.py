@@ -115,7 +115,8 @@ def walkup(request):
         aircraft = chooser.cleaned_data["aircraft"]
         form = WalkUpForm(membership=request.membership, initial={
             "aircraft": aircraft.pk, "hobbs_out": aircraft.hobbs, "tach_out": aircraft.tach, "end": expected_back(club)})
-        return render(request, "dispatch/walkup.html", {"form": form.rendered(), "aircraft": aircraft})
+        return render(request, "dispatch/walkup.html", {"form": form.rendered(), "aircraft": aircraft,
+                                                        **_deferred_squawks(request, aircraft)})
     form = WalkUpForm(request.POST, membership=request.membership)
     if form.is_valid():
         d = form.cleaned_data
@@ -129,4 +130,16 @@ def walkup(request):
             messages.success(request, f"{booking.aircraft.registration} dispatched.")
             report_rules(request, booking, stages=(BOOKING, CHECK_OUT), reason=form.reason_given, done="Dispatched")
             return redirect("dispatch:booking", request.club.slug, booking.pk)
-    return render(request, "dispatch/walkup.html", {"form": form.rendered()}, status=400 if form.errors else 200)
+    chosen = form.cleaned_data.get("aircraft") if hasattr(form, "cleaned_data") else None
+    return render(request, "dispatch/walkup.html", {"form": form.rendered(), **_deferred_squawks(request, chosen)},
+                  status=400 if form.errors else 200)
+
+
+def _deferred_squawks(request, aircraft) -> dict:
+    """The deferred squawks of the aircraft about to leave (maintenance, through the
+    aircraft_page hook): every check-out lists them, a walk-up's too."""
+    if aircraft is None:
+        return {}
+    state = extensions.context_for("aircraft_page", request=request, aircraft=aircraft).get("maintenance")
+    deferred = getattr(state, "deferred", [])
+    return {"deferred_squawks": deferred, "squawk_aircraft": aircraft} if deferred else {}

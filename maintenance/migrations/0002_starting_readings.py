@@ -11,7 +11,7 @@ def start_chains(apps, schema_editor):
     now = timezone.now()
     MeterReading.objects.bulk_create([
         MeterReading(organization_id=a.organization_id, aircraft_id=a.pk, at=now, source="initial", hobbs=a.hobbs,
-                     tach=a.tach, note="The meters when maintenance tracking began")
+                     tach=a.tach, hours=a.tach, note="The meters when maintenance tracking began")
         for a in Aircraft.objects.all().only("pk", "organization_id", "hobbs", "tach")])
 
 

@@ -28,6 +28,11 @@ class MeterReading(models.Model):
     hobbs = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
     tach = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
     engine_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # Hours in service at this reading (maintenance.chain counts them); absolute readings only.
+    hours = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    # A person's correction of the meter (a replaced or misread one): it keeps the hours
+    # flown and starts the tach afresh from its reading.
+    is_reset = models.BooleanField(default=False)
     booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     flight = models.ForeignKey("flights.Flight", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     out_of_order = models.BooleanField(default=False)
@@ -43,7 +48,7 @@ class MeterReading(models.Model):
             models.UniqueConstraint(fields=["flight"], condition=Q(flight__isnull=False), name="meter_one_per_flight"),
             models.CheckConstraint(
                 condition=(Q(source="flight") & Q(engine_hours__isnull=False) & Q(engine_hours__gte=0))
-                | (~Q(source="flight") & Q(hobbs__isnull=False) & Q(tach__isnull=False)
+                | (~Q(source="flight") & Q(hobbs__isnull=False) & Q(tach__isnull=False) & Q(hours__isnull=False)
                    & Q(hobbs__gte=0) & Q(tach__gte=0)),
                 name="meter_reading_complete"),
         ]

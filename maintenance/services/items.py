@@ -14,7 +14,7 @@ from django.utils import timezone
 from clubs.changes import change_record
 from clubs.models import Membership
 from core.errors import Conflict, Invalid
-from core.text import require_plain_line
+from core.text import require_plain_line, require_plain_text
 from dispatch.models import Aircraft
 from maintenance import due, policy
 from maintenance.chain import hours_at
@@ -167,6 +167,7 @@ def item_sign_off(*, actor: Membership, item: MaintenanceItem, done_on: date, do
     aircraft to service when nothing else holds it."""
     policy.require_maintainer(actor, item.aircraft)
     notes = (notes or "").strip()
+    require_plain_text(notes, field="notes", label="The notes")
     if len(notes) > 2000:
         raise Invalid("notes_too_long", "Keep the notes under 2000 characters.", field="notes")
     today = timezone.localdate(timezone=actor.organization.tz)
@@ -177,8 +178,14 @@ def item_sign_off(*, actor: Membership, item: MaintenanceItem, done_on: date, do
         locked = _locked(actor, item)
         if not locked.is_active:
             raise Conflict("maintenance_item_gone", "This item was removed.")
+        hours_now = hours_at(locked.aircraft)
         if locked.interval_hours is not None and done_hours is None:
-            done_hours = hours_at(locked.aircraft)
+            done_hours = hours_now
+        if done_hours is not None and done_hours > hours_now:
+            # Signed off at hours not yet flown would count as overflown and move the next
+            # due point from the old one: a later inspection than the aircraft has earned.
+            raise Invalid("done_hours_beyond_meters", f"The aircraft has flown {hours_now} h: it cannot have been "
+                          f"done at {done_hours} h.", field="done_hours")
         before = due_point_of(locked)
         after = due.next_due(schedule_of(locked), before, done_hours, done_on)
         sign_off = SignOff.objects.create(

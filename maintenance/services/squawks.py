@@ -3,7 +3,12 @@
 A grounding squawk grounds the aircraft in the transaction that files it; clearing or
 deferring the last one returns it to service when nothing else holds it."""
 
+import io
+import uuid
+
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +17,7 @@ from clubs.changes import change_record
 from clubs.models import Membership
 from core.entry_points import system_entry_point
 from core.errors import Conflict, Invalid
+from core.text import require_plain_text
 from dispatch.models import Aircraft, Booking, Dispatch, SquawkSeverity
 from maintenance import policy
 from maintenance.events import squawk_payload
@@ -19,6 +25,8 @@ from maintenance.models import Squawk
 from maintenance.services.grounding import grounding_sync
 
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PHOTO_MAX_PIXELS = 40_000_000
 
 
 def _check_description(description: str) -> str:
@@ -27,8 +35,7 @@ def _check_description(description: str) -> str:
         raise Invalid("squawk_required", "Say what is wrong with the aircraft.", field="description")
     if len(description) > 2000:
         raise Invalid("squawk_too_long", "Keep the squawk under 2000 characters.", field="description")
-    if "\x00" in description:
-        raise Invalid("text_not_plain", "The squawk contains characters that are not text.", field="description")
+    require_plain_text(description, field="description", label="The squawk")
     return description
 
 
@@ -39,10 +46,11 @@ def _check_severity(severity: str) -> None:
 
 
 @system_entry_point("a pure check of an upload (the forms ask it too); writes nothing")
-def check_photo(photo: UploadedFile | None) -> None:
-    """A photo is optional; when given it is a real JPEG, PNG or WebP image of bounded size."""
+def check_photo(photo: UploadedFile | None) -> str | None:
+    """A photo is optional; when given it is a real JPEG, PNG or WebP image of bounded size.
+    Returns its format (JPEG, PNG, WEBP)."""
     if photo is None:
-        return
+        return None
     if photo.size > settings.SQUAWK_PHOTO_MAX_BYTES:
         raise Invalid("photo_too_large", f"The photo is over {settings.SQUAWK_PHOTO_MAX_BYTES // (1024 * 1024)} MB.",
                       field="photo")
@@ -52,21 +60,47 @@ def check_photo(photo: UploadedFile | None) -> None:
         photo.seek(0)
         with Image.open(photo) as image:
             image.verify()
-            fmt = image.format
+            fmt = "JPEG" if image.format == "MPO" else image.format  # a phone's JPEG with a preview
+            pixels = image.width * image.height
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise Invalid("photo_invalid", "The photo is not a JPEG, PNG or WebP image.", field="photo") from exc
     finally:
         photo.seek(0)
     if fmt not in PHOTO_FORMATS:
         raise Invalid("photo_invalid", "The photo is not a JPEG, PNG or WebP image.", field="photo")
+    if pixels > PHOTO_MAX_PIXELS:
+        # A few kilobytes can hold an image every phone that shows it must decode in full.
+        raise Invalid("photo_too_large", f"The photo has over {PHOTO_MAX_PIXELS // 1_000_000} million pixels: "
+                      "send a smaller one.", field="photo")
+    return fmt
+
+
+def _store_photo(photo: UploadedFile, fmt: str) -> str:
+    """Re-encoded (upright, without its metadata: a phone's photo carries where and with what
+    it was taken) and written before the squawk's transaction under a name of ours, never the
+    uploader's, so a rollback can take it away again (squawk_report)."""
+    from PIL import Image, ImageOps
+
+    photo.seek(0)
+    out = io.BytesIO()
+    with Image.open(photo) as image:
+        upright = ImageOps.exif_transpose(image)
+        if fmt == "JPEG":
+            upright.convert("RGB").save(out, "JPEG", quality=88)
+        elif fmt == "WEBP":
+            upright.save(out, "WEBP", quality=88)
+        else:
+            upright.save(out, "PNG")
+    name = timezone.now().strftime("squawks/%Y/%m/") + f"{uuid.uuid4().hex}.{PHOTO_EXTENSIONS[fmt]}"
+    return default_storage.save(name, ContentFile(out.getvalue()))
 
 
 def _file(aircraft: Aircraft, *, description: str, severity: str, reported_by, booking: Booking | None,
-          photo: UploadedFile | None, actor: Membership | None) -> Squawk:
+          photo_name: str | None, actor: Membership | None) -> Squawk:
     squawk = Squawk(organization_id=aircraft.organization_id, aircraft=aircraft, booking=booking,
                     description=description, severity=severity, reported_by=reported_by, reported_at=timezone.now())
-    if photo is not None:
-        squawk.photo.save(photo.name or "photo", photo, save=False)
+    if photo_name:
+        squawk.photo.name = photo_name
     squawk.save()
     change_record(event="squawk.reported", organization=aircraft.organization, actor=actor, target=squawk,
                   summary=f"Squawk on {aircraft.registration} ({squawk.get_severity_display().split(':')[0].lower()}): "
@@ -81,12 +115,18 @@ def squawk_report(*, actor: Membership, aircraft: Aircraft, description: str, se
     policy.require_squawk_reporter(actor, aircraft)
     description = _check_description(description)
     _check_severity(severity)
-    check_photo(photo)
+    fmt = check_photo(photo)
     if Aircraft.objects.filter(pk=aircraft.pk, retired_at__isnull=False).exists():
         raise Conflict("aircraft_retired", f"{aircraft.registration} is retired.", field="aircraft")
-    with transaction.atomic():
-        return _file(aircraft, description=description, severity=severity, reported_by=actor.user, booking=None,
-                     photo=photo, actor=actor)
+    photo_name = _store_photo(photo, fmt) if photo is not None else None
+    try:
+        with transaction.atomic():
+            return _file(aircraft, description=description, severity=severity, reported_by=actor.user, booking=None,
+                         photo_name=photo_name, actor=actor)
+    except BaseException:
+        if photo_name:
+            default_storage.delete(photo_name)
+        raise
 
 
 @system_entry_point("the check-in's squawk, filed by maintenance's subscriber of booking.completed")
@@ -99,7 +139,7 @@ def squawk_from_check_in(*, booking_id: int) -> Squawk | None:
         return None
     booking = record.booking
     return _file(booking.aircraft, description=record.squawks[:2000], severity=record.squawk_severity,
-                 reported_by=record.checked_in_by, booking=booking, photo=None, actor=None)
+                 reported_by=record.checked_in_by, booking=booking, photo_name=None, actor=None)
 
 
 def _locked(actor: Membership, squawk: Squawk) -> Squawk:
@@ -112,6 +152,7 @@ def _locked(actor: Membership, squawk: Squawk) -> Squawk:
 
 def _note(note: str, *, required: bool) -> str:
     note = (note or "").strip()
+    require_plain_text(note, field="note", label="The note")
     if required and not note:
         raise Invalid("reason_required", "Say what was done or decided.", field="note")
     if len(note) > 500:

@@ -16,7 +16,7 @@ from maintenance.services.squawks import squawk_clear, squawk_rate, squawk_repor
 from maintenance.views.lookups import aircraft_for, squawk_for
 
 CLEARED_SHOWN = 50
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+CONTENT_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 @club_member("report_squawks")

@@ -63,8 +63,8 @@ def test_a_check_out_below_the_last_check_in_is_refused_without_a_reason(fly, bo
     booking_check_out(actor=dispatcher, booking=booking, hobbs_out=D("1005.0"), tach_out=D("805.0"),
                       correction_reason="Tach replaced")
     reading = MeterReading.objects.get(booking=booking, source=S.CHECK_OUT)
-    assert not reading.out_of_order and "Tach replaced" in reading.note
-    assert hours_at(aircraft) == D("805.0")
+    assert not reading.out_of_order and "Tach replaced" in reading.note and reading.is_reset
+    assert hours_at(aircraft) == D("810.0")  # a correction never takes flown hours away
 
 
 def test_a_past_dated_check_in_that_does_not_fit_is_flagged_out_of_order(fly, book, dispatcher, pilot, aircraft):

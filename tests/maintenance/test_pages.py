@@ -92,9 +92,12 @@ def test_the_sign_off_form_defaults_to_the_hours_now_and_moves_the_due_point(mec
     assert 'value="800.0"' in form
     r = client.post(_url("item_sign_off", club, hundred_hour.pk), {"done_on": today_of(club).isoformat(),
                                                                    "done_hours": "845.0", "notes": "All good"})
+    assert r.status_code == 400 and "has flown 800.0 h" in r.content.decode()  # hours not flown yet
+    r = client.post(_url("item_sign_off", club, hundred_hour.pk), {"done_on": today_of(club).isoformat(),
+                                                                   "done_hours": "795.0", "notes": "All good"})
     assert r.status_code == 302
     hundred_hour.refresh_from_db()
-    assert hundred_hour.next_due_hours == D("945.0")  # done early: from the hours it was done at
+    assert hundred_hour.next_due_hours == D("895.0")  # done early: from the hours it was done at
     future = (today_of(club) + timedelta(days=2)).isoformat()
     r = client.post(_url("item_sign_off", club, hundred_hour.pk), {"done_on": future, "done_hours": "846"})
     assert r.status_code == 400 and "today or earlier" in r.content.decode()
@@ -181,7 +184,7 @@ def test_the_aircraft_page_links_to_maintenance_and_the_squawk_form(pilot, club,
     MaintenanceItem.objects.filter(pk=hundred_hour.pk).update(next_due_hours=D("795.0"))
     page = client_for(pilot).get(reverse("dispatch:aircraft", args=[club.slug, aircraft.pk])).content.decode()
     assert _url("aircraft", club, aircraft.pk) in page and _url("squawk_new", club, aircraft.pk) in page
-    assert "100-hour inspection: due 5.0 h over" in page
+    assert "100-hour inspection: 5.0 h past due (fly only to the inspection)" in page
 
 
 def test_the_board_notes_what_is_due(dispatcher, club, aircraft, aircraft2, hundred_hour):

@@ -25,7 +25,7 @@ def _keys():
 def test_a_booking_tomorrow_reminds_its_flying_crew_once(club, aircraft, instructor, student, pilot, book):
     booking = book(aircraft, at(10, 9), at(10, 11), [(instructor, INSTRUCTOR), (student, STUDENT), (pilot, PASSENGER)])
     assert reminders_plan(now=EVE) == 2
-    key = f"booking:{booking.pk}:2030-06-10T07:00:00+00:00"
+    key = f"booking:{booking.pk}:{booking.aircraft_id}:2030-06-10T07:00:00+00:00"
     assert _keys() == [("booking_tomorrow", key, "instructor"), ("booking_tomorrow", key, "student")]
     body = Reminder.objects.get(membership=student).body
     assert "F-GABC" in body and "09:00–11:00" in body and "Europe/Paris" in body and "Student" in body
@@ -48,8 +48,8 @@ def test_a_booking_moved_to_another_day_gets_a_new_reminder(club, aircraft, pilo
     booking_update(actor=dispatcher, booking=booking,
                    data=BookingInput(aircraft=aircraft, start=at(11, 9), end=at(11, 11), crew=[(pilot, PIC)]))
     assert reminders_plan(now=at(10, 20)) == 1
-    assert [k for _, k, _ in _keys()] == [f"booking:{booking.pk}:2030-06-10T07:00:00+00:00",
-                                          f"booking:{booking.pk}:2030-06-11T07:00:00+00:00"]
+    assert [k for _, k, _ in _keys()] == [f"booking:{booking.pk}:{booking.aircraft_id}:2030-06-10T07:00:00+00:00",
+                                          f"booking:{booking.pk}:{booking.aircraft_id}:2030-06-11T07:00:00+00:00"]
 
 
 def test_cancelled_bookings_are_not_reminded(club, aircraft, pilot, dispatcher, book):
@@ -119,5 +119,5 @@ def test_other_clubs_are_planned_in_their_own_zone(club, other_club, other_aircr
     booking = book(other_aircraft, datetime(2030, 6, 10, 23, 30, tzinfo=utc), datetime(2030, 6, 11, 0, 30, tzinfo=utc),
                    [(outsider, PIC)], actor=outsider)
     assert reminders_plan(now=datetime(2030, 6, 9, 22, 30, tzinfo=utc)) == 1  # 00:30 Paris on the 10th: no matter
-    assert Reminder.objects.get().key == f"booking:{booking.pk}:2030-06-10T23:30:00+00:00"
+    assert Reminder.objects.get().key == f"booking:{booking.pk}:{booking.aircraft_id}:2030-06-10T23:30:00+00:00"
     assert Reminder.objects.get().organization == other_club
