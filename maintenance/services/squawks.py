@@ -5,6 +5,7 @@ deferring the last one returns it to service when nothing else holds it."""
 
 import io
 import uuid
+import warnings
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -58,11 +59,16 @@ def check_photo(photo: UploadedFile | None) -> str | None:
 
     try:
         photo.seek(0)
-        with Image.open(photo) as image:
-            image.verify()
-            fmt = "JPEG" if image.format == "MPO" else image.format  # a phone's JPEG with a preview
-            pixels = image.width * image.height
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(photo) as image:
+                image.verify()
+                fmt = "JPEG" if image.format == "MPO" else image.format  # a phone's JPEG with a preview
+                pixels = image.width * image.height
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise Invalid("photo_too_large", f"The photo has over {PHOTO_MAX_PIXELS // 1_000_000} million pixels: "
+                      "send a smaller one.", field="photo") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise Invalid("photo_invalid", "The photo is not a JPEG, PNG or WebP image.", field="photo") from exc
     finally:
         photo.seek(0)
