@@ -159,8 +159,21 @@ def capture(base_url: str, flight_pk: int) -> None:
         page.goto(f"/o/{CLUB}/my-account/statement/")
         page.screenshot(path=PICTURES / "statement.png", full_page=True)
         page.context.close()
+
+        # The fleet as maintenance sees it (a 100-hour due soon, an overdue annual grounding
+        # C-FDFC, a deferred squawk), and the maintenance page of the aircraft due soon.
+        page = sign_in(browser, base_url, "mechanic", DESKTOP)
+        page.goto(f"/o/{CLUB}/fleet/")
+        page.screenshot(path=PICTURES / "fleet-maintenance.png", full_page=True)
+        page.get_by_role("link", name="C-GDFE").first.click()
+        page.wait_for_load_state("networkidle")
+        page.goto(page.url.replace("/fleet/", "/maintenance/aircraft/"))
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=PICTURES / "aircraft-maintenance.png", full_page=True)
+        page.context.close()
         browser.close()
-    for name in ("board", "booking", "flight", "board-phone", "accounting-month", "statement"):
+    for name in ("board", "booking", "flight", "board-phone", "accounting-month", "statement", "fleet-maintenance",
+                 "aircraft-maintenance"):
         print(f"docs/pictures/{name}.png")
 
 

@@ -162,3 +162,20 @@ def test_a_grounding_squawk_at_check_in_needs_its_words(book, aircraft, pilot, d
     assert exc.value.code == "squawk_required"
     booking.refresh_from_db()
     assert booking.status == "dispatched"
+
+
+def test_the_fleet_page_offers_no_release_that_would_be_refused(club, aircraft, fly, hundred_hour, mechanic):
+    fly(aircraft, "865.0")
+    page = client_for(mechanic).get(reverse("dispatch:fleet", args=[club.slug])).content.decode()
+    row = page.split("F-GABC</strong>")[1].split("</tr>")[0]
+    assert "Release for service" not in row and "Maintenance holds it" in row
+    assert reverse("maintenance:aircraft", args=[club.slug, aircraft.pk]) in row
+
+
+def test_the_board_says_a_maintenance_grounding_once(club, aircraft, fly, hundred_hour, dispatcher):
+    fly(aircraft, "865.0")
+    aircraft.refresh_from_db()
+    day = timezone.localtime(timezone.now(), club.tz).date().isoformat()
+    page = client_for(dispatcher).get(reverse("dispatch:board", args=[club.slug]) + f"?date={day}").content.decode()
+    head = page.split('id="ac-%d"' % aircraft.pk)[1].split('class="timeline"')[0]
+    assert f"Grounded: {aircraft.grounded_reason}" in head and "maint-overdue" not in head
