@@ -13,9 +13,10 @@ from booking_rules.models import AircraftCheckout, BookingRules, Level, SoloEndo
 from clubs.changes import change_record
 from clubs.models import Membership
 from clubs.policy import can, require_active, require_same_club
-from core.errors import Conflict, Invalid, NotAllowed, NotFound
+from core.errors import Conflict, Invalid, NotAllowed
 from core.text import require_plain_line
 from dispatch.models import Aircraft
+from dispatch.policy import require_aircraft_in_club
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,15 @@ def _require_endorser(actor: Membership, student: Membership) -> None:
         raise NotAllowed("not_your_student", f"{student.user.display_name} is not your student.", field="student")
 
 
+def _aircraft_type(value: str) -> str:
+    """A type as the fleet spells it (one space between words), so the rules match it."""
+    value = " ".join((value or "").split())
+    require_plain_line(value, field="aircraft_type", label="An aircraft type")
+    if len(value) > 60:
+        raise Invalid("aircraft_type_too_long", "Keep the type under 60 characters.", field="aircraft_type")
+    return value
+
+
 def _note(note: str) -> str:
     note = (note or "").strip()
     require_plain_line(note, field="note", label="A note")
@@ -103,14 +113,11 @@ def checkout_grant(*, actor: Membership, member: Membership, aircraft: Aircraft 
     _require_granter(actor, member)
     if actor.pk == member.pk and not actor.is_admin:
         raise NotAllowed("own_checkout", "Another instructor or an admin checks you out.", field="member")
-    aircraft_type = " ".join((aircraft_type or "").split())
-    require_plain_line(aircraft_type, field="aircraft_type", label="An aircraft type")
+    aircraft_type = _aircraft_type(aircraft_type)
     if (aircraft is None) == (not aircraft_type):
         raise Invalid("checkout_target_required", "Give an aircraft or a type, not both.", field="aircraft")
-    if aircraft is not None and aircraft.organization_id != actor.organization_id:
-        raise NotFound("unknown_aircraft", "Unknown aircraft.", field="aircraft")
-    if len(aircraft_type) > 60:
-        raise Invalid("aircraft_type_too_long", "Keep the type under 60 characters.", field="aircraft_type")
+    if aircraft is not None:
+        require_aircraft_in_club(actor, aircraft)
     note = _note(note)
     with transaction.atomic():
         Membership.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
@@ -159,10 +166,7 @@ def endorsement_grant(*, actor: Membership, student: Membership, expires_on: dat
     if expires_on is None or expires_on < today or (expires_on - today).days > 366:
         raise Invalid("endorsement_expiry_invalid", "Give an expiry date from today to a year ahead.",
                       field="expires_on")
-    aircraft_type = " ".join((aircraft_type or "").split())
-    require_plain_line(aircraft_type, field="aircraft_type", label="An aircraft type")
-    if len(aircraft_type) > 60:
-        raise Invalid("aircraft_type_too_long", "Keep the type under 60 characters.", field="aircraft_type")
+    aircraft_type = _aircraft_type(aircraft_type)
     note = _note(note)
     instructor = actor if actor.is_instructor else student.instructor
     with transaction.atomic():

@@ -114,52 +114,43 @@ def member_reminders(request, pk: int):
 @club_member("keep_member_documents")
 def member_documents(request, pk: int):
     member = _member_for(request, pk)
-    form = DocumentsForm(request.POST)
-    if form.is_valid():
-        try:
-            member_documents_update(membership=member, actor=request.membership, **form.cleaned_data)
-        except Refusal as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, f"Saved the document dates of {member.user.display_name}.")
-            return redirect("booking_rules:member", request.club.slug, member.pk)
-    return _page(request, member, status=400, documents_form=form)
+    return _submit(request, member, "documents_form", DocumentsForm(request.POST),
+                   lambda d: member_documents_update(membership=member, actor=request.membership, **d),
+                   f"Saved the document dates of {member.user.display_name}.")
 
 
 @require_POST
 @club_member("grant_checkouts")
 def checkout_new(request, pk: int):
     member = _member_for(request, pk)
-    form = CheckoutForm(request.POST, club=request.club)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            checkout_grant(actor=request.membership, member=member, aircraft=d["aircraft"],
-                           aircraft_type=d["aircraft_type"], note=d["note"])
-        except Refusal as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, f"Checked out {member.user.display_name}.")
-            return redirect("booking_rules:member", request.club.slug, member.pk)
-    return _page(request, member, status=400, checkout_form=form)
+    return _submit(request, member, "checkout_form", CheckoutForm(request.POST, club=request.club),
+                   lambda d: checkout_grant(actor=request.membership, member=member, aircraft=d["aircraft"],
+                                            aircraft_type=d["aircraft_type"], note=d["note"]),
+                   f"Checked out {member.user.display_name}.")
 
 
 @require_POST
 @club_member("grant_checkouts")
 def endorsement_new(request, pk: int):
     member = _member_for(request, pk)
-    form = EndorsementForm(request.POST)
+    return _submit(request, member, "endorsement_form", EndorsementForm(request.POST),
+                   lambda d: endorsement_grant(actor=request.membership, student=member, expires_on=d["expires_on"],
+                                               aircraft_type=d["aircraft_type"], note=d["note"]),
+                   f"Endorsed {member.user.display_name} for solo.")
+
+
+def _submit(request, member: Membership, form_name: str, form, write, done: str):
+    """One of the page's forms posted: the service writes, or the page comes back with the
+    refusal on the form (400) and nothing changed."""
     if form.is_valid():
-        d = form.cleaned_data
         try:
-            endorsement_grant(actor=request.membership, student=member, expires_on=d["expires_on"],
-                              aircraft_type=d["aircraft_type"], note=d["note"])
+            write(form.cleaned_data)
         except Refusal as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, f"Endorsed {member.user.display_name} for solo.")
+            messages.success(request, done)
             return redirect("booking_rules:member", request.club.slug, member.pk)
-    return _page(request, member, status=400, endorsement_form=form)
+    return _page(request, member, status=400, **{form_name: form})
 
 
 def _revoke(request, member: Membership, service, **target):

@@ -15,12 +15,6 @@ def require_event_manager(actor, event=None) -> None:
         raise NotAllowed("not_allowed", "Only admins, dispatchers and instructors add club events.")
 
 
-def require_event_visible(actor, event) -> None:
-    require_active(actor)
-    if event.organization_id != actor.organization_id:
-        raise NotFound("not_found", "No such event.")
-
-
 def may_have_aircraft_feed(actor) -> bool:
     return can(actor, "see_all_bookings")
 

@@ -3,15 +3,10 @@ maintenance and squawks (a pilot needs to know before flying); any member who is
 viewer reports a squawk; maintenance and admins keep the items, sign them off, and defer or
 clear squawks."""
 
-from clubs.policy import can, require_active
-from core.errors import NotAllowed, NotFound
+from clubs.policy import can
+from core.errors import NotAllowed
 from dispatch.models import Aircraft
-
-
-def require_aircraft_of_club(actor, aircraft: Aircraft) -> None:
-    require_active(actor)
-    if aircraft.organization_id != actor.organization_id:
-        raise NotFound("unknown_aircraft", "Unknown aircraft.", field="aircraft")
+from dispatch.policy import require_aircraft_in_club
 
 
 def may_maintain(actor) -> bool:
@@ -19,12 +14,12 @@ def may_maintain(actor) -> bool:
 
 
 def require_maintainer(actor, aircraft: Aircraft) -> None:
-    require_aircraft_of_club(actor, aircraft)
+    require_aircraft_in_club(actor, aircraft)
     if not may_maintain(actor):
         raise NotAllowed("not_allowed", "Only maintenance and admins keep inspections and clear squawks.")
 
 
 def require_squawk_reporter(actor, aircraft: Aircraft) -> None:
-    require_aircraft_of_club(actor, aircraft)
+    require_aircraft_in_club(actor, aircraft)
     if not can(actor, "report_squawks"):
         raise NotAllowed("not_allowed", "Your role does not allow reporting squawks.")

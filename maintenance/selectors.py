@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from dispatch.models import Aircraft
@@ -121,7 +120,3 @@ def fleet_items_due(organization, aircraft_ids: list[int], today: date | None = 
 
 def aircraft_maintenance(aircraft: Aircraft, today: date | None = None) -> AircraftMaintenance:
     return fleet_maintenance(aircraft.organization, [aircraft.pk], today)[aircraft.pk]
-
-
-def open_squawks(aircraft: Aircraft) -> QuerySet[Squawk]:
-    return Squawk.objects.filter(aircraft=aircraft, status=Squawk.Status.OPEN).select_related("reported_by")

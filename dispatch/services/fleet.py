@@ -94,16 +94,9 @@ def aircraft_create(*, actor: Membership, data: AircraftInput) -> Aircraft:
     return aircraft
 
 
-def _require_in_service(aircraft: Aircraft, verb: str) -> None:
-    """A retired aircraft is history: reinstate it before changing it."""
-    if Aircraft.objects.filter(pk=aircraft.pk, retired_at__isnull=False).exists():
-        raise Conflict("aircraft_retired", f"{aircraft.registration} is retired: reinstate it to {verb} it.",
-                       field="aircraft")
-
-
 def aircraft_update(*, actor: Membership, aircraft: Aircraft, data: AircraftInput) -> Aircraft:
     policy.require_fleet_manager(actor, aircraft, "edit")
-    _require_in_service(aircraft, "edit")
+    rules.check_aircraft_in_service(aircraft, "edit")
     with transaction.atomic():
         before = aircraft.registration
         _apply(aircraft, data)
@@ -120,7 +113,7 @@ def aircraft_set_status(*, actor: Membership, aircraft: Aircraft, grounded: bool
     the aircraft (an inspection overdue, a grounding squawk open): signing the inspection off
     or clearing the squawk releases it."""
     policy.require_status_setter(actor, aircraft)
-    _require_in_service(aircraft, "ground or release")
+    rules.check_aircraft_in_service(aircraft, "ground or release")
     reason = reason.strip()
     require_plain_line(reason, field="reason", label="The reason")
     if grounded and not reason:

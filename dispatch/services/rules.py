@@ -75,6 +75,13 @@ def check_aircraft_not_retired(aircraft: Aircraft) -> None:
                        field="aircraft")
 
 
+def check_aircraft_in_service(aircraft: Aircraft, verb: str) -> None:
+    """A retired aircraft is history: reinstate it before changing anything of it."""
+    if Aircraft.objects.filter(pk=aircraft.pk, retired_at__isnull=False).exists():
+        raise Conflict("aircraft_retired", f"{aircraft.registration} is retired: reinstate it to {verb} it.",
+                       field="aircraft")
+
+
 def check_aircraft_bookable(aircraft: Aircraft) -> None:
     """Not retired, not grounded, and nothing holding it on the ground that its status does
     not show yet (an annual fallen overdue at midnight, before maintenance's hourly look)."""

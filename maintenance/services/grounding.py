@@ -9,7 +9,6 @@ items falling due by date."""
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.entry_points import system_entry_point
 from dispatch.models import Aircraft
@@ -48,8 +47,3 @@ def grounding_sync_all() -> int:
     for aircraft in Aircraft.objects.filter(pk__in=set(ids) | set(grounded_by_us)).select_related("organization"):
         changed += grounding_sync(aircraft)
     return changed
-
-
-@system_entry_point("a read: the aircraft's club's today")
-def today_of(aircraft: Aircraft) -> date:
-    return timezone.localdate(timezone=aircraft.organization.tz)

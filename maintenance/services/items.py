@@ -16,6 +16,7 @@ from clubs.models import Membership
 from core.errors import Conflict, Invalid
 from core.text import require_plain_line, require_plain_text
 from dispatch.models import Aircraft
+from dispatch.services.rules import check_aircraft_in_service
 from maintenance import due, policy
 from maintenance.chain import hours_at
 from maintenance.events import item_payload
@@ -97,14 +98,9 @@ def _apply(item: MaintenanceItem, data: ItemInput) -> None:
     item.grounds_when_overdue = data.grounds_when_overdue
 
 
-def _not_retired(aircraft: Aircraft) -> None:
-    if Aircraft.objects.filter(pk=aircraft.pk, retired_at__isnull=False).exists():
-        raise Conflict("aircraft_retired", f"{aircraft.registration} is retired: reinstate it first.", field="aircraft")
-
-
 def item_create(*, actor: Membership, aircraft: Aircraft, data: ItemInput) -> MaintenanceItem:
     policy.require_maintainer(actor, aircraft)
-    _not_retired(aircraft)
+    check_aircraft_in_service(aircraft, "keep the maintenance of")
     _check(data)
     with transaction.atomic():
         item = MaintenanceItem(organization_id=aircraft.organization_id, aircraft=aircraft)

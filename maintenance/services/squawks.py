@@ -20,6 +20,7 @@ from core.entry_points import system_entry_point
 from core.errors import Conflict, Invalid
 from core.text import require_plain_text
 from dispatch.models import Aircraft, Booking, Dispatch, SquawkSeverity
+from dispatch.services.rules import check_aircraft_in_service
 from maintenance import policy
 from maintenance.events import squawk_payload
 from maintenance.models import Squawk
@@ -122,8 +123,7 @@ def squawk_report(*, actor: Membership, aircraft: Aircraft, description: str, se
     description = _check_description(description)
     _check_severity(severity)
     fmt = check_photo(photo)
-    if Aircraft.objects.filter(pk=aircraft.pk, retired_at__isnull=False).exists():
-        raise Conflict("aircraft_retired", f"{aircraft.registration} is retired.", field="aircraft")
+    check_aircraft_in_service(aircraft, "report a squawk on")
     photo_name = _store_photo(photo, fmt) if photo is not None else None
     try:
         with transaction.atomic():
