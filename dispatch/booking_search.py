@@ -17,7 +17,7 @@ from clubs.models import Membership
 from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.models.fleet import REGISTRATION_KEY, registration_key
-from dispatch.selectors import crew_prefetch, local_midnight
+from dispatch.selectors import crew_names_prefetch, local_midnight
 
 PAGE_SIZE = 50
 # Without dates the list starts a week back: what a dispatcher still reconciles.
@@ -68,7 +68,7 @@ def bookings_matching(actor: Membership, filters: BookingFilters) -> QuerySet[Bo
     if filters.status:
         qs = qs.filter(status=filters.status)
     # wiflight_sync is the integration's reverse one-to-one: named, never imported.
-    return qs.select_related("aircraft", "wiflight_sync").prefetch_related(crew_prefetch()).order_by("start", "pk")
+    return qs.select_related("aircraft", "wiflight_sync").prefetch_related(crew_names_prefetch()).order_by("start", "pk")
 
 
 def page_of(bookings: QuerySet[Booking], number: int | None) -> Page:

@@ -10,8 +10,19 @@ from clubs.models import Membership
 from dispatch.models import Booking, BookingCrew
 
 
+# What User.display_name reads, through a membership: the lists load only these of a member.
+DISPLAY_NAME_FIELDS = ("user__full_name", "user__first_name", "user__last_name", "user__username")
+
+
 def crew_prefetch() -> Prefetch:
     return Prefetch("crew", queryset=BookingCrew.objects.select_related("membership__user").order_by("role"))
+
+
+def crew_names_prefetch() -> Prefetch:
+    """crew_prefetch for the lists, which show a crew member's name and role and nothing else
+    of them: only those columns, not the whole membership and user rows."""
+    return Prefetch("crew", queryset=BookingCrew.objects.select_related("membership__user").order_by("role").only(
+        "booking", "membership", "role", *(f"membership__{f}" for f in DISPLAY_NAME_FIELDS)))
 
 
 def local_midnight(day: date, tz) -> datetime:
@@ -24,7 +35,7 @@ def bookings_of_member(membership: Membership) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(crew__membership=membership)
         .select_related("aircraft")
-        .prefetch_related(crew_prefetch())
+        .prefetch_related(crew_names_prefetch())
         .distinct()
     )
 

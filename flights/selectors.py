@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from clubs.models import Membership
 from dispatch.models import Aircraft, Booking
-from dispatch.selectors import local_midnight
-from flights.models import Flight, LogbookEntry
+from dispatch.selectors import DISPLAY_NAME_FIELDS, local_midnight
+from flights.models import Flight, FlightCrew, LogbookEntry
 from flights.policy import flights_crewed_by, may_assign_flights, visible_entries, visible_flights
 
 # How far from a flight a booking may be and still be offered when assigning it by hand.
@@ -45,8 +45,15 @@ def filter_flights(qs: QuerySet[Flight], filters: FlightFilters, tz) -> QuerySet
     return qs
 
 
+def crew_names_prefetch() -> Prefetch:
+    """A flight's crew as the lists show them: a member's name, or the Wi-Flight username. One
+    query (not one each for crew, memberships and users), of only those columns."""
+    return Prefetch("crew", queryset=FlightCrew.objects.select_related("membership__user").order_by("pk").only(
+        "flight", "membership", "wiflight_username", *(f"membership__{f}" for f in DISPLAY_NAME_FIELDS)))
+
+
 def with_listing_relations(qs: QuerySet[Flight]) -> QuerySet[Flight]:
-    return qs.select_related("aircraft", "booking").prefetch_related("crew__membership__user").order_by("-start", "-pk")
+    return qs.select_related("aircraft", "booking").prefetch_related(crew_names_prefetch()).order_by("-start", "-pk")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from api.schema import envelope_of, list_of
 from core.errors import NotFound
 from dispatch import policy
 from dispatch.models import Booking, BookingCrew, SquawkSeverity
-from dispatch.selectors import crew_prefetch
+from dispatch.selectors import crew_names_prefetch, crew_prefetch
 from dispatch.services.bookings import BookingInput, booking_cancel, booking_create, booking_update
 from dispatch.services.checks import OVERRIDE_REASON_MAX
 from dispatch.services.dispatching import booking_check_in, booking_check_out
@@ -146,6 +146,12 @@ def _listing(actor):
             .select_related("aircraft").prefetch_related(crew_prefetch()))
 
 
+def _list_query(actor):
+    """_listing for the list, whose rows give a crew member's id, name and role only."""
+    return (policy.bookings_visible(actor).filter(organization_id=actor.organization_id)
+            .select_related("aircraft").prefetch_related(crew_names_prefetch()))
+
+
 def _booking_for(actor, pk: int) -> Booking:
     booking = _listing(actor).filter(pk=pk).first()
     if booking is None:
@@ -180,7 +186,7 @@ class BookingList(ApiView):
     def get(self, request, slug):
         actor = self.actor(slug)
         f = parsed(request, BookingFilters)
-        qs = _listing(actor)
+        qs = _list_query(actor)
         if "start" in f:
             qs = qs.filter(end__gt=f["start"])
         if "end" in f:

@@ -3,7 +3,8 @@
 from django.core.paginator import EmptyPage, Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.http import content_disposition_header
 
 from clubs.access import club_member
@@ -14,15 +15,42 @@ from dispatch.models import BookingCrew
 from dispatch.selectors import past_bookings_of_member, upcoming_bookings_of_member
 
 PAST_PAGE_SIZE = 20
+_ID = 2**31 - 1
+
+
+def url_pattern(name: str, slug: str) -> str:
+    """The URL of `name` in club `slug` with "{}" for the object's id: one reverse() a page, not
+    one a row."""
+    return reverse(name, args=[slug, _ID]).replace(str(_ID), "{}")
+
+
+def with_links(bookings, slug: str) -> list:
+    """The bookings, each with its page's address as `href`."""
+    pattern = url_pattern("dispatch:booking", slug)
+    bookings = list(bookings)
+    for b in bookings:
+        b.href = pattern.format(b.pk)
+    return bookings
+
+
+def with_times(bookings: list) -> list:
+    """Each booking's `when` as the list shows it, in the active (club's) time zone: what four
+    |date filters a row gave, from two calls."""
+    for b in bookings:
+        start, end = timezone.localtime(b.start), timezone.localtime(b.end)
+        b.when = dateformat.format(start, "D d M Y H:i") + "–" + (
+            dateformat.time_format(end, "H:i") if start.date() == end.date() else dateformat.format(end, "D d M H:i"))
+    return bookings
 
 
 @club_member()
 def my_bookings(request):
     m = request.membership
     past = Paginator(past_bookings_of_member(m), PAST_PAGE_SIZE).get_page(request.GET.get("past"))
+    past.object_list = with_links(past.object_list, request.club.slug)
     return render(request, "dispatch/my_bookings.html", {
         **extensions.context_for("my_bookings_page", request=request, membership=m),
-        "upcoming": upcoming_bookings_of_member(m)[:50],
+        "upcoming": with_links(upcoming_bookings_of_member(m)[:50], request.club.slug),
         "past": past,
         "students": m.students.filter(is_active=True).select_related("user") if m.is_instructor else [],
         "roles": BookingCrew.Role,
@@ -47,6 +75,7 @@ def booking_list(request):
         bookings = bookings_matching(request.membership, BookingFilters.from_form(form.cleaned_data))
         try:
             page = page_of(bookings, form.cleaned_data["page"])
+            page.object_list = with_times(with_links(page.object_list, request.club.slug))
         except EmptyPage:
             form.add_error("page", "There is no such page: the list is shorter.")
     return render(request, "dispatch/booking_list.html", {

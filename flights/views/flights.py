@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import dateformat, timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,8 @@ from clubs.policy import can
 from core.form_errors import add_service_error
 from core.query_params import parse_day, parse_id
 from dispatch.policy import bookings_visible
+from dispatch.selectors import DISPLAY_NAME_FIELDS
+from dispatch.views.booking_lists import url_pattern
 from dispatch.views.lookups import aircraft_for
 from flights.event_names import event_name
 from flights.forms import LogbookEntryForm
@@ -33,6 +36,22 @@ from flights.units import units_for
 PAGE_SIZE = 50
 
 
+def with_links(flights, slug: str) -> list:
+    """The flights as flights_table.html lists them: each with its page's address (`href`),
+    its booking's (`booking_href`) and both times in the active (club's) time zone, formatted
+    as the |date filter would (two reverse() a page, not two a row; no filter a row)."""
+    flight_url, booking_url = url_pattern("flights:flight", slug), url_pattern("dispatch:booking", slug)
+    flights = list(flights)
+    for f in flights:
+        f.href = flight_url.format(f.pk)
+        f.start_text = dateformat.format(timezone.localtime(f.start), "D d M Y H:i")
+        f.booking_href = f.booking_start_text = ""
+        if f.booking is not None:
+            f.booking_href = booking_url.format(f.booking_id)
+            f.booking_start_text = dateformat.format(timezone.localtime(f.booking.start), "d M H:i")
+    return flights
+
+
 def flight_for(request, pk: int):
     qs = visible_flights(request.membership).select_related("aircraft", "booking", "organization__wiflight")
     return get_object_or_404(qs.prefetch_related("events", "crew__membership__user"), pk=pk)
@@ -42,7 +61,7 @@ def flight_for(request, pk: int):
 def my_flights(request):
     m = request.membership
     return render(request, "flights/flights_mine.html", {
-        "flights": with_listing_relations(flights_of_member(m))[:100],
+        "flights": with_links(with_listing_relations(flights_of_member(m))[:100], request.club.slug),
         "entries": logbook_of(m)[:200],
     })
 
@@ -54,13 +73,15 @@ def flight_list(request):
                             aircraft_id=parse_id(request.GET.get("aircraft")), membership_id=parse_id(request.GET.get("member")))
     flights = with_listing_relations(filter_flights(visible_flights(request.membership), filters, club.tz))
     page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_links(page.object_list, club.slug)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "flights/flights_club.html", {
         "page": page, "filters": filters, "query": query.urlencode(),
-        "aircraft_list": club.aircraft.order_by("registration"),
+        "aircraft_list": club.aircraft.order_by("registration").only("pk", "organization_id", "registration"),
         "without_booking": flights_without_booking(request.membership).count(),
-        "members": Membership.objects.people().filter(organization=club).select_related("user"),
+        "members": Membership.objects.people().filter(organization=club).select_related("user")
+        .only("pk", "organization_id", *DISPLAY_NAME_FIELDS),
     })
 
 
@@ -69,6 +90,7 @@ def aircraft_flights(request, pk: int):
     aircraft = aircraft_for(request, pk)
     flights = with_listing_relations(visible_flights(request.membership).filter(aircraft=aircraft))
     page = Paginator(flights, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_links(page.object_list, request.club.slug)
     totals = aircraft_totals(request.club).get(aircraft.pk) if can(request.membership, "see_all_flights") else None
     return render(request, "flights/flights_aircraft.html", {"aircraft": aircraft, "page": page, "totals": totals})
 
