@@ -10,19 +10,22 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from clubs.models import Membership
-from dispatch.models import Aircraft, Booking
+from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.selectors import DISPLAY_NAME_FIELDS, local_midnight
 from flights.models import Flight, FlightCrew, LogbookEntry
-from flights.policy import flights_crewed_by, may_assign_flights, visible_entries, visible_flights
+from flights.policy import may_assign_flights, visible_entries, visible_flights
 
 # How far from a flight a booking may be and still be offered when assigning it by hand.
 CANDIDATE_WINDOW = timedelta(hours=4)
 
 
 def flights_of_member(membership: Membership) -> QuerySet[Flight]:
-    """The flights a member was on (their "My flights"), whatever else their roles show them."""
-    return Flight.objects.filter(organization_id=membership.organization_id,
-                                 pk__in=Flight.objects.filter(flights_crewed_by(membership).q).values("pk"))
+    """The flights a member was on (their "My flights"), whatever else their roles show them:
+    flights_crewed_by's meaning, read from the member's own crew rows so the cost grows with
+    their flights, not with the club's (bench/scale.py's "my bookings")."""
+    crewed = Q(pk__in=FlightCrew.objects.filter(membership=membership).values("flight_id"))
+    booked = Q(booking_id__in=BookingCrew.objects.filter(membership=membership).values("booking_id"))
+    return Flight.objects.filter(crewed | booked, organization_id=membership.organization_id)
 
 
 @dataclass(frozen=True)

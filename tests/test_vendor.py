@@ -96,3 +96,30 @@ def test_no_template_loads_a_script_or_style_from_another_host():
     assert offenders == []
     assert REMOTE_ASSET.search('<script src="https://unpkg.com/leaflet.js"></script>')
     assert REMOTE_ASSET.search('<link rel="stylesheet" href="//cdn.example/x.css">')
+
+
+def test_every_source_map_a_static_file_names_is_there():
+    """The production storage (whitenoise's manifest) follows `sourceMappingURL` comments at
+    collectstatic and stops on one whose file is missing: `make serve` could not start when
+    leaflet.js named a leaflet.js.map that was not vendored."""
+    named = []
+    for path in (ROOT / "static").rglob("*"):
+        if path.suffix in (".js", ".css") and path.is_file():
+            for target in re.findall(r"sourceMappingURL=([^\s*]+)", path.read_text(errors="replace")):
+                named.append((path, path.parent / target))
+    assert named, "leaflet.js names its source map"
+    assert [str(target) for _, target in named if not target.is_file()] == []
+
+
+def test_the_manifest_storage_post_processes_leaflet(tmp_path):
+    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+
+    storage = ManifestStaticFilesStorage(location=tmp_path)
+    for path in (ROOT / "static").rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                storage.save(str(path.relative_to(ROOT / "static")), handle)
+    dist = "vendor/leaflet-1.9.4/dist"
+    paths = {f"{dist}/{name}": (storage, f"{dist}/{name}") for name in storage.listdir(dist)[1]}
+    errors = [processed for _, _, processed in storage.post_process(paths) if isinstance(processed, Exception)]
+    assert errors == []

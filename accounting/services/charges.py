@@ -95,7 +95,11 @@ def _facts_json(facts: Facts) -> dict:
 def booking_bill(*, booking_id: int, actor=None) -> FlightCharge | None:
     """Price a flown booking and make its lines agree (see the module docstring). Nothing
     happens while nothing says how long it flew (a Hobbs-billed booking not yet checked in)."""
-    booking = Booking.objects.select_for_update().select_related("organization", "aircraft").filter(pk=booking_id).first()
+    # The booking row alone, and FOR NO KEY UPDATE: a flight being inserted for this booking
+    # and aircraft holds KEY SHARE on both rows (its foreign keys), and locking them here too
+    # deadlocked two notifications of one flight (tests/accounting/test_bill_locks.py).
+    booking = (Booking.objects.select_for_update(of=("self",), no_key=True).select_related("organization", "aircraft")
+               .filter(pk=booking_id).first())
     if booking is None or booking.status == Booking.Status.CANCELLED:
         return None
     charge = FlightCharge.objects.filter(booking=booking).first()
