@@ -57,6 +57,8 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["organization", "start"], name="booking_org_start"),
             models.Index(fields=["aircraft", "start", "end"], name="booking_aircraft_period"),
+            # The API's changed_since feed of one club, in its order (bench/scale.py).
+            models.Index(fields=["organization", "updated_at", "id"], name="booking_org_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="booking_ends_after_start"),
@@ -97,6 +99,8 @@ class BookingCrew(models.Model):
 
     class Meta:
         ordering = ["booking", "role"]
+        # A member's own bookings, read from the index alone (bench/scale.py).
+        indexes = [models.Index(fields=["membership", "booking"], name="crew_member_booking")]
         constraints = [
             models.UniqueConstraint(fields=["booking", "membership"], name="crew_member_once_per_booking"),
             models.UniqueConstraint(fields=["booking"], condition=Q(role="pic"), name="crew_one_pic_per_booking"),
