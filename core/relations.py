@@ -20,9 +20,17 @@ class Relation:
     holds: Callable[[Any], bool]
 
     def __or__(self, other: "Relation") -> "Relation":
+        if self is EVERYTHING or other is EVERYTHING:
+            # Anything or everything is everything: no always-true OR for the planner to
+            # carry (it kept a see-all list's count from being read off an index range).
+            return EVERYTHING
         return Relation(self.q | other.q, lambda obj: self.holds(obj) or other.holds(obj))
 
     def __and__(self, other: "Relation") -> "Relation":
+        if other is EVERYTHING:
+            return self
+        if self is EVERYTHING:
+            return other
         return Relation(self.q & other.q, lambda obj: self.holds(obj) and other.holds(obj))
 
 

@@ -18,6 +18,7 @@ from dispatch import policy
 from dispatch.models import Aircraft, Booking, BookingCrew
 from dispatch.models.fleet import REGISTRATION_KEY, registration_key
 from dispatch.selectors import crew_names_prefetch, local_midnight
+from dispatch.services.rules import MAX_BOOKING
 
 PAGE_SIZE = 50
 # Without dates the list starts a week back: what a dispatcher still reconciles.
@@ -53,12 +54,16 @@ def _search(q: str) -> Q:
 def bookings_matching(actor: Membership, filters: BookingFilters) -> QuerySet[Booking]:
     tz = actor.organization.tz
     qs = policy.bookings_visible(actor)
+    # A booking lasts at most MAX_BOOKING, so one ending after a moment started at most that
+    # long before it: the start bound lets the index range on (club, start) do the work.
     if filters.date_from:
-        qs = qs.filter(end__gt=local_midnight(filters.date_from, tz))
+        since = local_midnight(filters.date_from, tz)
+        qs = qs.filter(end__gt=since, start__gt=since - MAX_BOOKING)
     if filters.date_to:
         qs = qs.filter(start__lt=local_midnight(filters.date_to + timedelta(days=1), tz))
     if not filters.date_from and not filters.date_to:
-        qs = qs.filter(end__gte=timezone.now() - DEFAULT_LOOKBACK)
+        since = timezone.now() - DEFAULT_LOOKBACK
+        qs = qs.filter(end__gte=since, start__gte=since - MAX_BOOKING)
     if filters.q:
         qs = qs.filter(_search(filters.q))
     if filters.aircraft_id:
