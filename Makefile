@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORTAL_PORT ?= 8000
 SIM_PORT ?= 8001
 
-.PHONY: install lint-imports mutate run test test-portal test-sim sim serve check-deploy bench bench-sim clean
+.PHONY: install lint-imports mutate run test test-portal test-sim sim serve check-deploy bench bench-sim bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -76,15 +76,23 @@ check-deploy: install
 # Benchmarks print tables (ratios against a baseline measured in the same run). board.py and
 # sync.py use PostgreSQL and Redis (DATABASE_URL / CELERY_BROKER_URL, or their own defaults);
 # api.py uses a fresh PostgreSQL database when DATABASE_URL names one, else SQLite.
+# load.py: locust (the `bench` extra) against gunicorn, Celery, PostgreSQL, Redis and the
+# simulator failing 10 %; it checks the end state and exits non-zero when a check fails.
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/sim.py
 	$(BIN)/python bench/notify.py
 	$(BIN)/python bench/board.py
 	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/load.py
 
 bench-sim: install
 	$(BIN)/python bench/sim.py
+
+bench-load: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var

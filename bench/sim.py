@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from wiflight_sim.launcher import serving, sim_command, sim_env  # noqa: E402
 USERNAME, PASSWORD, DOMAIN, TAIL = "bench@bench.test", "bench-password", "bench.test", "C-BNCH"
+BROKEN_USERNAME, BROKEN_DOMAIN = "broken@broken.test", "broken.test"  # a second account, for per-account faults
 
 
 @contextlib.contextmanager
@@ -33,6 +34,8 @@ def running_simulator():
         sim_command(env, "migrate", "-v0")
         sim_command(env, "sim_user", USERNAME, "--role", "fleet_admin", "--password", PASSWORD, "--fleet", "Bench",
                     "--domain", DOMAIN)
+        sim_command(env, "sim_user", BROKEN_USERNAME, "--role", "fleet_admin", "--password", PASSWORD, "--fleet",
+                    "Bench", "--domain", BROKEN_DOMAIN)
         sim_command(env, "sim_aircraft", TAIL, "--model", "Cessna 172S", "--fleet", "Bench")
         with serving(db, delivery=False) as base:
             yield base

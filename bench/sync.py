@@ -1,17 +1,26 @@
-"""Reservation sync throughput and latency: real Celery workers, Redis, PostgreSQL, simulator.
+"""Reservation sync throughput, fairness, memory and latency: real Celery workers, Redis,
+PostgreSQL, simulator.
 
-    .venv/bin/python bench/sync.py [--changes 10000] [--bookings 2000] [--latency 50]
+    .venv/bin/python bench/sync.py [--changes 10000] [--bookings 2000] [--latency 50] [--clubs 1000]
 
 Creates (and finally drops) its own PostgreSQL database, migrates it, starts a simulator
-(bench/sim.py) and 1, 2, then 4 worker processes (concurrency 1 each; the first embeds beat
+(bench/sim.py) and 1, then 2 worker processes (concurrency 1 each; the first embeds beat
 for the sweep). Bookings are bulk-inserted; the changes go through the real marking path:
 each round bumps every booking's queue row with the same UPDATE a booking write does
-(sync_marking._bump_fields) and publishes one kick per row, as each write's on_commit would.
+(sync_marking._bump_fields) and publishes one kick per row (sync_marking.enqueue_send), as
+each write's on_commit would. A bare client's PUT/s is measured right before and right after
+each run (same number of clients as workers) and the run is compared with their mean.
+Memory: VmRSS of the worker's main process and of its children (the pool child that drained,
+and the embedded beat) after the 1-worker drain, and again after the fairness runs.
+Fairness: --clubs clubs with 2 queued changes each on one worker; the same run again with one
+more club whose Wi-Flight account is refused (403 at login) or too slow (every request of that
+account delayed beyond the worker's client timeout), each with its 200 queued changes; the row
+reads how long the other clubs took against the run without the failing club.
 Latency: single bookings created through the real booking service with one idle worker,
 timed from the commit to the reservation answering GET at the simulator.
 
 DATABASE_URL and CELERY_BROKER_URL default to
-postgres://postgres@127.0.0.1:5432/flightline_bench_sync and redis://127.0.0.1:6379/13.
+postgres://postgres@127.0.0.1:5432/fl_sync_bench and redis://127.0.0.1:6379/10.
 """
 
 import argparse
@@ -29,19 +38,23 @@ from urllib.parse import urlparse
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.sim import DOMAIN, PASSWORD, TAIL, USERNAME, measure_put_throughput, running_simulator  # noqa: E402
+from bench.sim import (  # noqa: E402
+    BROKEN_DOMAIN, BROKEN_USERNAME, DOMAIN, PASSWORD, TAIL, USERNAME, measure_put_throughput, running_simulator)
 
-DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/flightline_bench_sync"
-BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/13"
+DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/fl_sync_bench"
+BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/10"
 VAR_DIR = tempfile.mkdtemp(prefix="flightline-bench-sync-")
 WORKER_ENV = {
     "DATABASE_URL": DATABASE_URL, "CELERY_BROKER_URL": BROKER_URL, "FLIGHTLINE_VAR_DIR": VAR_DIR,
-    "DEBUG": "true", "SECRET_KEY": "bench-sync-secret-key", "CELERY_TASK_ALWAYS_EAGER": "false",
+    "DEBUG": "false", "SECRET_KEY": "bench-sync-secret-key", "CELERY_TASK_ALWAYS_EAGER": "false",
     "WIFLIGHT_SYNC_SWEEP_SECONDS": "2", "WIFLIGHT_SYNC_BACKOFF_BASE": "1", "WIFLIGHT_SYNC_BACKOFF_CAP": "5",
     "DJANGO_SETTINGS_MODULE": "portal.settings", "LOG_LEVEL": "WARNING",
     "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.0/8",  # the simulator runs on loopback (core/outbound.py)
 }
 os.environ.update(WORKER_ENV)
+# The simulator (started from this environment) hashes its accounts' passwords cheaply: the
+# fairness rows log 1,000 clubs in, at some 0.8 s a login with the default hash.
+os.environ["WIFLIGHT_SIM_FAST_PASSWORDS"] = "true"
 if not DATABASE_URL.startswith(("postgres://", "postgresql://")) or not BROKER_URL.startswith("redis://"):
     sys.exit("bench/sync.py measures the scaled configuration: PostgreSQL DATABASE_URL and redis:// broker")
 
@@ -69,7 +82,7 @@ class Workers:
     def __init__(self):
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, count: int) -> None:
+    def start(self, count: int, env: dict | None = None) -> None:
         for i in range(count):
             log = Path(VAR_DIR) / f"worker{len(self.procs)}.log"
             log.unlink(missing_ok=True)
@@ -77,7 +90,7 @@ class Workers:
             var.mkdir(exist_ok=True)
             cmd = [str(REPO / ".venv/bin/celery"), "-A", "portal", "worker", "--pool", "prefork", "--concurrency", "1",
                    "-l", "info", "-n", f"bench{len(self.procs)}@%h", "--logfile", str(log)] + (["-B"] if i == 0 else [])
-            self.procs.append(subprocess.Popen(cmd, cwd=REPO, env={**os.environ, "FLIGHTLINE_VAR_DIR": str(var)},
+            self.procs.append(subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **(env or {}), "FLIGHTLINE_VAR_DIR": str(var)},
                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                                start_new_session=True))
             deadline = time.monotonic() + 60
@@ -85,6 +98,15 @@ class Workers:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"worker did not start; see {log}")
                 time.sleep(0.1)
+
+    def rss(self) -> list[tuple[str, int]]:
+        """(process, VmRSS in kB) of each worker's main process and its children."""
+        found = []
+        for i, proc in enumerate(self.procs):
+            found.append((f"worker{i} main", _vm_rss(proc.pid)))
+            for child in _children(proc.pid):
+                found.append((f"worker{i} child {child}", _vm_rss(child)))
+        return found
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -97,6 +119,21 @@ class Workers:
             _killpg(proc, signal.SIGKILL)
             proc.wait(timeout=10)
         self.procs = []
+
+
+def _vm_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(c) for c in text)
+    return found
 
 
 def _killpg(proc, sig) -> None:
@@ -147,20 +184,20 @@ def _bump_all_and_kick() -> None:
 
     from integrations.wiflight import sync_marking
     from integrations.wiflight.models import ReservationSync
-    from integrations.wiflight.tasks import sync_reservation
 
+    rows = ReservationSync.objects.filter(organization__slug="bench")
     with transaction.atomic():
-        ReservationSync.objects.update(**sync_marking._bump_fields(djtz.now()))
-    for pk in ReservationSync.objects.values_list("pk", flat=True):
-        sync_reservation.delay(pk)
+        rows.update(**sync_marking._bump_fields(djtz.now()))
+    for pk in rows.values_list("pk", flat=True):
+        sync_marking.enqueue_send(pk)
 
 
-def _all_synced() -> bool:
+def _all_synced(**only) -> bool:
     from django.db.models import F
 
     from integrations.wiflight.models import ReservationSync
 
-    return not ReservationSync.objects.exclude(state="synced", synced_version=F("wanted_version")).exists()
+    return not ReservationSync.objects.filter(**only).exclude(state="synced", synced_version=F("wanted_version")).exists()
 
 
 def _sim_puts(base_url: str) -> int:
@@ -176,20 +213,105 @@ def _run(base_url: str, workers: Workers, count: int, changes: int, bookings: in
     from portal.celery import app
 
     app.control.purge()
+    bare_before = measure_put_throughput(base_url, clients=count, total_puts=300, max_seconds=5)["puts_per_second"]
     requests.post(f"{base_url}/sim/reset", json={}, timeout=10)
     workers.start(count)
     rounds = max(1, changes // bookings)
     began = time.monotonic()
     for _ in range(rounds):
         _bump_all_and_kick()
-    while not _all_synced():
+    while not _all_synced(organization__slug="bench"):
         if time.monotonic() - began > timeout:
             raise RuntimeError(f"{count} workers did not drain {changes} changes within {timeout:.0f}s")
-        time.sleep(0.1)
+        time.sleep(0.05)
     seconds = time.monotonic() - began
     puts = _sim_puts(base_url)
+    rss = workers.rss()
     workers.stop()
-    return {"workers": count, "changes": rounds * bookings, "puts": puts, "seconds": seconds}
+    bare_after = measure_put_throughput(base_url, clients=count, total_puts=300, max_seconds=5)["puts_per_second"]
+    return {"workers": count, "changes": rounds * bookings, "puts": puts, "seconds": seconds, "rss": rss,
+            "bare": (bare_before + bare_after) / 2}
+
+
+FAIRNESS_ENV = {  # the client timeout the slow account exceeds; the default backoff schedule
+    "WIFLIGHT_CONNECT_TIMEOUT": "1", "WIFLIGHT_READ_TIMEOUT": "1",
+    "WIFLIGHT_SYNC_BACKOFF_BASE": "5", "WIFLIGHT_SYNC_BACKOFF_CAP": "1800",
+}
+SLOW_ACCOUNT_DELAY = 2.0  # seconds, beyond the 1 s read timeout
+BROKEN_CHANGES = 200
+
+
+def _setup_clubs(base_url: str, clubs: int, creator) -> None:
+    """`clubs` healthy clubs with 2 bookings each, and one club on the account the faults hit
+    (created first: its rows are the oldest, at the head of the queue, the worst case)."""
+    from django.db import transaction
+
+    from clubs.models import Organization
+    from dispatch.models import Aircraft, Booking
+    from integrations.wiflight.models import ReservationSync, WiFlightConnection
+
+    token = WiFlightConnection()
+    token.set_password(PASSWORD)
+    first, now = datetime(2032, 1, 1, tzinfo=timezone.utc), datetime.now(timezone.utc)
+    plan = [("broken", BROKEN_USERNAME, BROKEN_CHANGES)] + [(f"f{i}", USERNAME, 2) for i in range(clubs)]
+    domains = {BROKEN_USERNAME: BROKEN_DOMAIN, USERNAME: DOMAIN}
+    with transaction.atomic():
+        orgs = Organization.objects.bulk_create(
+            Organization(name=f"Club {slug}", slug=slug, timezone="UTC", wiflight_user_domain=DOMAIN)
+            for slug, _u, _n in plan)
+        planes = Aircraft.objects.bulk_create(
+            Aircraft(organization=o, registration=TAIL, aircraft_type="Cessna 172S") for o in orgs)
+        conns = WiFlightConnection.objects.bulk_create(
+            WiFlightConnection(organization=o, enabled=True, base_url=base_url, username=user, name_domain=domains[user],
+                               match_domain=f"bench-{o.slug}", password_encrypted=token.password_encrypted)
+            for o, (_s, user, _n) in zip(orgs, plan))
+        rows = Booking.objects.bulk_create(
+            Booking(organization=o, aircraft=a, start=first + timedelta(hours=i), end=first + timedelta(hours=i, minutes=50),
+                    created_by=creator) for o, a, (_s, _u, n) in zip(orgs, planes, plan) for i in range(n))
+        by_org = {c.organization_id: c for c in conns}
+        ReservationSync.objects.bulk_create(
+            ReservationSync(organization_id=b.organization_id, name=by_org[b.organization_id].reservation_name(str(b.uid)),
+                            kind="booking", booking=b, wanted_version=1, synced_version=1, state="synced",
+                            next_attempt_at=now) for b in rows)
+
+
+def _fairness_run(base_url: str, workers: Workers, fault: str, timeout: float) -> dict:
+    import requests
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone as djtz
+
+    from integrations.wiflight import sync_marking
+    from integrations.wiflight.models import ReservationSync
+    from portal.celery import app
+
+    app.control.purge()
+    requests.post(f"{base_url}/sim/reset", json={}, timeout=10)
+    if fault != "none":
+        faults = {"refuse": True} if fault == "403" else {"delay": SLOW_ACCOUNT_DELAY}
+        requests.post(f"{base_url}/sim/faults", json={"accounts": {BROKEN_USERNAME: faults}}, timeout=10).raise_for_status()
+    everyone = ReservationSync.objects.exclude(organization__slug="bench")
+    everyone.update(state="synced", synced_version=F("wanted_version"), attempts=0, pending_since=None,
+                    last_error="", lease_owner="", lease_until=None, next_attempt_at=djtz.now())
+    workers.start(1, env=FAIRNESS_ENV)
+    rows = everyone if fault != "none" else everyone.exclude(organization__slug="broken")
+    began = time.monotonic()
+    with transaction.atomic():
+        rows.update(**sync_marking._bump_fields(djtz.now()))
+    for pk in rows.order_by("pk").values_list("pk", flat=True):
+        sync_marking.enqueue_send(pk)
+    healthy = {"organization__slug__startswith": "f"}
+    while not _all_synced(**healthy):
+        if time.monotonic() - began > timeout:
+            raise RuntimeError(f"fairness run {fault} did not drain within {timeout:.0f}s")
+        time.sleep(0.05)
+    seconds = time.monotonic() - began
+    rss = workers.rss()
+    workers.stop()
+    broken = dict(ReservationSync.objects.filter(organization__slug="broken").values_list("state").annotate(
+        n=__import__("django.db.models", fromlist=["Count"]).Count("pk")).values_list("state", "n"))
+    return {"fault": fault, "seconds": seconds, "rss": rss, "broken": broken,
+            "healthy_rows": ReservationSync.objects.filter(**healthy).count()}
 
 
 def _latency(base_url: str, workers: Workers, club, aircraft, dispatcher, pilots, conn, samples: int) -> list[float]:
@@ -230,6 +352,7 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=2_000, help="distinct reservations the changes touch")
     parser.add_argument("--latency", type=int, default=50, help="single bookings timed commit -> visible")
     parser.add_argument("--timeout", type=float, default=150, help="per run")
+    parser.add_argument("--clubs", type=int, default=1000, help="clubs queued in the fairness rows (0: skip them)")
     args = parser.parse_args()
 
     _recreate_database()
@@ -244,22 +367,37 @@ def main() -> None:
     try:
         with running_simulator() as base_url:
             club, aircraft, dispatcher, pilots, conn = _setup(base_url, args.bookings)
-            own = {n: measure_put_throughput(base_url, clients=n, total_puts=400, max_seconds=10)["puts_per_second"]
-                   for n in (1, 2, 4)}
-            results = [_run(base_url, workers, n, args.changes, args.bookings, args.timeout) for n in (1, 2, 4)]
+            results = [_run(base_url, workers, n, args.changes, args.bookings, args.timeout) for n in (1, 2)]
             latency = _latency(base_url, workers, club, aircraft, dispatcher, pilots, conn, args.latency)
+            fairness = []
+            if args.clubs:
+                _setup_clubs(base_url, args.clubs, dispatcher.user)
+                fairness = [_fairness_run(base_url, workers, fault, args.timeout) for fault in ("none", "403", "slow", "none")]
     finally:
         workers.stop()
         connections.close_all()
         _drop_database()
 
     print(f"\n{'workers':>7} {'changes':>7} {'PUTs':>6} {'PUT/chg':>7} {'seconds':>7} {'chg/s':>7} "
-          f"{'PUT/s':>6} {'sim PUT/s':>9} {'of sim':>6}")
+          f"{'PUT/s':>6} {'bare PUT/s':>10} {'of bare':>7}")
     for r in results:
         put_rate = r["puts"] / r["seconds"]
         print(f"{r['workers']:>7} {r['changes']:>7} {r['puts']:>6} {r['puts'] / r['changes']:>7.2f} "
-              f"{r['seconds']:>7.1f} {r['changes'] / r['seconds']:>7.0f} {put_rate:>6.0f} {own[r['workers']]:>9.0f} "
-              f"{put_rate / own[r['workers']]:>6.2f}")
+              f"{r['seconds']:>7.1f} {r['changes'] / r['seconds']:>7.0f} {put_rate:>6.0f} {r['bare']:>10.0f} "
+              f"{put_rate / r['bare']:>7.2f}")
+    print(f"\nresident memory after the 1-worker drain of {results[0]['changes']} changes (VmRSS):")
+    for name, kb in results[0]["rss"]:
+        print(f"  {name:<24} {kb / 1024:6.1f} MB")
+    if fairness:
+        baseline = statistics.mean(r["seconds"] for r in fairness if r["fault"] == "none")
+        print(f"\nfairness, 1 worker, {args.clubs} clubs x 2 changes; the failing club: {BROKEN_CHANGES} changes, "
+              f"oldest first")
+        print(f"{'failing club':>14} {'others drained in':>18} {'vs without':>10}  failing club's rows")
+        for r in fairness:
+            label = {"none": "none", "403": "403 at login", "slow": f"{SLOW_ACCOUNT_DELAY}s > timeout"}[r["fault"]]
+            print(f"{label:>14} {r['seconds']:>17.1f}s {r['seconds'] / baseline:>10.2f}  {r['broken']}")
+        print("resident memory after the fairness runs (VmRSS): " + ", ".join(
+            f"{name} {kb / 1024:.1f} MB" for name, kb in fairness[-1]["rss"]))
     ranked = sorted(latency)
     p95 = ranked[min(len(ranked) - 1, int(0.95 * len(ranked)))]  # nearest rank
     print(f"\ncommit -> visible at the simulator, idle worker, {len(latency)} bookings: "

@@ -50,6 +50,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from exc
 
 
+def env_seconds(name: str, default: float) -> float:
+    """A positive number of seconds, fractions allowed (a timeout)."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds") from exc
+    if not 0 < seconds < float("inf"):
+        raise ImproperlyConfigured(f"{name}={value!r} must be more than 0 seconds")
+    return seconds
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if value is None:

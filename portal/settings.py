@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_networks, env_str
+from portal.env import env_bool, env_int, env_list, env_networks, env_seconds, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FLIGHTLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -280,8 +280,12 @@ CELERY_BEAT_SCHEDULE["openid-cleanup"] = {
 }
 
 # --- Wi-Flight reservation sync (integrations/wiflight) ---
-WIFLIGHT_CONNECT_TIMEOUT = float(env_int("WIFLIGHT_CONNECT_TIMEOUT", 5))
-WIFLIGHT_READ_TIMEOUT = float(env_int("WIFLIGHT_READ_TIMEOUT", 20))
+WIFLIGHT_CONNECT_TIMEOUT = env_seconds("WIFLIGHT_CONNECT_TIMEOUT", 5.0)
+WIFLIGHT_READ_TIMEOUT = env_seconds("WIFLIGHT_READ_TIMEOUT", 20.0)
+# Rows a worker claims, builds and records at once (docs/sync.md, "Batches").
+WIFLIGHT_SYNC_BATCH = env_int("WIFLIGHT_SYNC_BATCH", 50)
+# Logged-in club sessions a worker process keeps (least recently used closed beyond this).
+WIFLIGHT_CLIENT_CACHE_SIZE = env_int("WIFLIGHT_CLIENT_CACHE_SIZE", 200)
 # Longer than the worst single send (login + PUT + re-login + PUT at connect+read timeouts).
 WIFLIGHT_SYNC_LEASE_SECONDS = env_int("WIFLIGHT_SYNC_LEASE_SECONDS", 150)
 WIFLIGHT_SYNC_BACKOFF_BASE = float(env_int("WIFLIGHT_SYNC_BACKOFF_BASE", 5))

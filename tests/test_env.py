@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_networks, env_str
+from portal.env import env_bool, env_int, env_list, env_networks, env_seconds, env_str
 
 
 @pytest.mark.parametrize("raw,expected", [("1", True), ("true", True), ("On", True), ("0", False), ("no", False)])
@@ -25,6 +25,17 @@ def test_env_int_refuses_words(monkeypatch):
     monkeypatch.setenv("N", "ten")
     with pytest.raises(ImproperlyConfigured):
         env_int("N", 1)
+
+
+def test_env_seconds_takes_fractions_and_refuses_words_and_nothing(monkeypatch):
+    monkeypatch.setenv("T", "0.5")
+    assert env_seconds("T", 5.0) == 0.5
+    for raw in ("ten", "0", "-1", "inf", "nan"):
+        monkeypatch.setenv("T", raw)
+        with pytest.raises(ImproperlyConfigured):
+            env_seconds("T", 5.0)
+    monkeypatch.delenv("T")
+    assert env_seconds("T", 5.0) == 5.0
 
 
 def test_secret_can_come_from_a_file(monkeypatch, tmp_path):

@@ -82,3 +82,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"wiflight_sim": {"handlers": ["console"], "level": env_str("WIFLIGHT_SIM_LOG_LEVEL", "INFO")}},
 }
+
+# Benchmarks that log a thousand fleet accounts in set this: a cheap password hash (the default
+# costs some 0.8 s per login on a small machine). Never for a simulator anyone else can reach.
+if env_bool("WIFLIGHT_SIM_FAST_PASSWORDS", False):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

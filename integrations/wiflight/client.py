@@ -13,6 +13,7 @@ us a session) reads "could not reach Wi-Flight"; the low-level reason goes to th
 """
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -31,6 +32,10 @@ class WiFlightError(Exception):
     """Wi-Flight answered with a status we do not treat as success."""
 
     code: str | None = None
+    # True when the whole connection failed, not this one request: no session could be had
+    # (login refused or unanswered) or nothing answered at all (refused, reset, timed out).
+    # The sync then backs off the club as a whole instead of trying each of its rows.
+    whole_connection: bool = False
 
     def __init__(self, status: int | None, reason: str, body: str = "", retry_after: float | None = None):
         self.status, self.reason, self.body, self.retry_after = status, reason, body[:2000], retry_after
@@ -110,21 +115,21 @@ class WiFlightClient:
         try:
             return self.session.request(method, url, timeout=self.timeout, **kwargs)
         except OutboundAddressRefused as exc:
-            raise WiFlightAddressRefused(self.where) from exc
+            raise _whole(WiFlightAddressRefused(self.where)) from exc
         except requests.RequestException as exc:
             # Refused, reset, timed out, not HTTP: for the operator's log, never for the page.
             log.info("Wi-Flight at %s: no answer (%s)", self.where, type(exc).__name__)
-            raise WiFlightUnavailable(self.where) from exc
+            raise _whole(WiFlightUnavailable(self.where)) from exc
 
     def login(self) -> None:
         response = self._send("POST", self.url("auth", "login"), data={
             "username": self._username, "password": self._password, "expires": str(LOGIN_EXPIRES)})
         if response.status_code == 403:  # Wi-Flight's answer to bad credentials
-            raise WiFlightError(403, "Login failed: check the fleet administrator username and password")
+            raise _whole(WiFlightError(403, "Login failed: check the fleet administrator username and password"))
         if response.status_code != 200 or "gasn-session" not in self.session.cookies:
             # Not Wi-Flight, or Wi-Flight failing: we cannot tell yet, and must not show which.
             log.info("Wi-Flight at %s: the login answered %s", self.where, response.status_code)
-            raise WiFlightUnavailable(self.where, retry_after=_retry_after(response))
+            raise _whole(WiFlightUnavailable(self.where, retry_after=_retry_after(response)))
         self._logged_in = True
 
     def logout(self) -> None:
@@ -197,17 +202,37 @@ def _retry_after(response: requests.Response) -> float | None:
     return parse_retry_after(response.headers.get("Retry-After"))
 
 
-# One logged-in session per club per process, keyed by club; dropped when the address or the
-# credentials change (a stored password is only ever sent where it was entered for).
-_clients: dict[int, tuple[tuple, WiFlightClient]] = {}
+def _whole(error: WiFlightError) -> WiFlightError:
+    error.whole_connection = True
+    return error
+
+
+# One logged-in session per club per process, keyed by club, reused by every task the process
+# runs (its connections kept alive); dropped when the address or the credentials change (a
+# stored password is only ever sent where it was entered for). Bounded: a worker serving
+# 1,000 clubs keeps the most recently used WIFLIGHT_CLIENT_CACHE_SIZE, closing the others.
+_clients: OrderedDict[int, tuple[tuple, WiFlightClient]] = OrderedDict()
 
 
 def client_for(conn) -> WiFlightClient:
     """One logged-in requests session per club per worker process (`conn`: a WiFlightConnection)."""
     fingerprint = (conn.base_url, conn.username, conn.password_encrypted)
     cached = _clients.get(conn.organization_id)
-    if cached is None or cached[0] != fingerprint:
-        timeout = (settings.WIFLIGHT_CONNECT_TIMEOUT, settings.WIFLIGHT_READ_TIMEOUT)
-        _clients[conn.organization_id] = (fingerprint, WiFlightClient(conn.base_url, conn.username, conn.password,
-                                                                       timeout=timeout))
-    return _clients[conn.organization_id][1]
+    if cached is not None and cached[0] == fingerprint:
+        _clients.move_to_end(conn.organization_id)
+        return cached[1]
+    if cached is not None:
+        _close(cached[1])
+    timeout = (settings.WIFLIGHT_CONNECT_TIMEOUT, settings.WIFLIGHT_READ_TIMEOUT)
+    client = WiFlightClient(conn.base_url, conn.username, conn.password, timeout=timeout)
+    _clients[conn.organization_id] = (fingerprint, client)
+    while len(_clients) > max(1, settings.WIFLIGHT_CLIENT_CACHE_SIZE):
+        _close(_clients.popitem(last=False)[1][1])
+    return client
+
+
+def _close(client: WiFlightClient) -> None:
+    try:
+        client.session.close()  # its pooled sockets; the Wi-Flight session expires by itself
+    except Exception:  # noqa: BLE001 - closing must never fail a send
+        log.debug("closing a Wi-Flight session failed", exc_info=True)

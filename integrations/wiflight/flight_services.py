@@ -7,7 +7,11 @@ Recording the flight, its crew, its booking and the flight log is the flights ap
 outside any transaction; ingest itself is database only.
 """
 
+import atexit
 import logging
+import os
+import queue
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -35,35 +39,96 @@ from integrations.wiflight.xml import (
 log = logging.getLogger(__name__)
 TRACK_CHUNK_SECONDS = 600  # Wi-Flight caps a track request at 10 minutes
 NOTIFICATION_MAX_ATTEMPTS = 6
+KICK_BATCH = 50  # notifications per kick message at most
 
 
 # --- receiving -----------------------------------------------------------------------------
 
 @system_entry_point("the notification receiver, authenticated by the club's notify secret")
-def notification_store(*, connection: WiFlightConnection, body: bytes, notification: Notification) -> tuple[FlightNotification, bool]:
-    """Store the body durably; (row, created). A duplicate (same flight and reservation) is
-    acknowledged by the caller and changes nothing."""
+def notification_store(*, organization_id: int, body: bytes, notification: Notification) -> bool:
+    """Store the body durably; True if stored, False for a duplicate (same flight and
+    reservation), which the caller acknowledges and which changes nothing."""
     try:
         with transaction.atomic():
             row = FlightNotification.objects.create(
-                organization_id=connection.organization_id, wiflight_flight_id=notification.flight.wiflight_id,
+                organization_id=organization_id, wiflight_flight_id=notification.flight.wiflight_id,
                 reservation_name=notification.reservation_name, notification_id=notification.notification_id,
                 body=body)
             transaction.on_commit(lambda: _kick_notification(row.pk))
-            return row, True
+            return True
     except IntegrityError:  # Wi-Flight retried, or two deliveries raced: the first one won
-        return FlightNotification.objects.get(organization_id=connection.organization_id,
-                                              wiflight_flight_id=notification.flight.wiflight_id,
-                                              reservation_name=notification.reservation_name), False
+        return False
+
+
+# The kick is a hint, never the guarantee (the sweep is): a web process hands it to one
+# background thread, which publishes while the request thread goes on to its next request
+# (Celery builds a task message in about a millisecond of CPU, the broker adds a file write
+# or a round trip; overlapped with the next request's database wait, the receiver keeps up
+# with a bare insert), and a burst that queued up meanwhile goes out as one message.
+# A kick lost with its process is a row the sweep processes.
+_kicker: tuple[int, queue.Queue] | None = None  # (pid, queue): a forked worker starts its own
+_kicker_lock = threading.Lock()
 
 
 def _kick_notification(notification_pk: int) -> None:
     from integrations.wiflight.tasks import process_notification
 
+    if process_notification.app.conf.task_always_eager:
+        _kick_publish(notification_pk)  # tests and scripts: processed before the caller goes on
+    else:
+        _kick_queue().put(notification_pk)
+
+
+def _kick_queue() -> queue.Queue:
+    global _kicker
+    kicker = _kicker
+    if kicker is None or kicker[0] != os.getpid():
+        with _kicker_lock:
+            if _kicker is None or _kicker[0] != os.getpid():
+                kicks: queue.Queue = queue.Queue()
+                threading.Thread(target=_kick_loop, args=(kicks,), name="notification-kicks", daemon=True).start()
+                atexit.register(_kicks_drain, kicks)
+                _kicker = (os.getpid(), kicks)
+            kicker = _kicker
+    return kicker[1]
+
+
+def _kick_loop(kicks: queue.Queue) -> None:
+    while True:
+        batch = [kicks.get()]
+        while len(batch) < KICK_BATCH:  # what queued up meanwhile goes in the same message
+            try:
+                batch.append(kicks.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            _kick_publish(*[pk for pk in batch if pk is not None])
+        finally:
+            for _ in batch:
+                kicks.task_done()
+
+
+def _kicks_drain(kicks: queue.Queue | None = None) -> None:
+    """Wait until the kicks handed over so far are published (a worker's exit, tests)."""
+    kicks = kicks or (_kicker[1] if _kicker and _kicker[0] == os.getpid() else None)
+    if kicks is not None:
+        kicks.join()
+
+
+def _kick_publish(*notification_pks: int) -> None:
+    """One message: the task itself for one notification; for several (a burst), Celery's
+    built-in starmap of it, which a worker runs one after the other (each idempotent)."""
+    from integrations.wiflight.tasks import process_notification
+
+    if not notification_pks:
+        return
     try:
-        process_notification.delay(notification_pk)
-    except Exception:  # noqa: BLE001 - broker down: the periodic sweep processes it
-        log.warning("could not enqueue notification %s; the sweep will process it", notification_pk, exc_info=True)
+        if len(notification_pks) == 1:
+            process_notification.delay(notification_pks[0])
+        else:
+            process_notification.starmap([(pk,) for pk in notification_pks]).delay()
+    except Exception:  # noqa: BLE001 - broker down: the periodic sweep processes them
+        log.warning("could not enqueue notifications %s; the sweep will process them", notification_pks, exc_info=True)
 
 
 @system_entry_point("the worker that processes a stored notification")

@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from integrations.wiflight.flight_services import notification_store
-from integrations.wiflight.models import WiFlightConnection
 from integrations.wiflight.notify_auth import notification_authentic
+from integrations.wiflight.selectors import notify_credentials
 from integrations.wiflight.xml import XMLRejected, parse_notification_xml
 
 log = logging.getLogger(__name__)
@@ -36,15 +36,14 @@ def _read_capped(request, cap: int) -> bytes | None:
 
 @require_POST
 def notify(request, slug: str):
-    connection = WiFlightConnection.objects.select_related("organization").filter(organization__slug=slug).first()
+    credentials = notify_credentials(slug)
     body = _read_capped(request, settings.WIFLIGHT_NOTIFY_MAX_BYTES)
     if body is None:
         return _answer(413, "Request body too large.")
     # Authenticate before parsing: an unauthenticated body never reaches the XML parser.
     # An unknown club answers exactly like a wrong secret (401), so slugs cannot be probed.
-    if connection is None or not notification_authentic(
-            username=connection.notify_username, meta=request.META, body=body,
-            secrets_accepted=[connection.notify_secret, connection.notify_previous_secret]):
+    if credentials is None or not notification_authentic(
+            username=credentials[1], meta=request.META, body=body, secrets_accepted=credentials[2]):
         return _answer(401, "Authentication required.", **{"WWW-Authenticate": 'Basic realm="Flightline notifications"'})
     try:
         notification = parse_notification_xml(body)
@@ -55,5 +54,5 @@ def notify(request, slug: str):
         log.warning("refused a Wi-Flight notification for %s (id %s): %s", slug,
                     request.META.get("HTTP_X_WIFLIGHT_NOTIFICATION_ID", "?"), exc)
         return _answer(400, f"Bad notification: {exc} ({exc.code})")
-    _row, created = notification_store(connection=connection, body=body, notification=notification)
+    created = notification_store(organization_id=credentials[0], body=body, notification=notification)
     return _answer(200, "Stored." if created else "Already received.")

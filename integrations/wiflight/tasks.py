@@ -10,7 +10,7 @@ from integrations.wiflight import flight_services, reconciliation, sync_sending
 
 @shared_task(ignore_result=True, acks_late=True)
 def sync_reservation(sync_id: int) -> None:
-    """Kicked on commit of a booking change: send that reservation now if it is due."""
+    """Kicked on commit of a booking change: send what is due now, that reservation among it."""
     sync_sending.sync_one(sync_id)
 
 

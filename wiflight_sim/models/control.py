@@ -12,6 +12,10 @@ class FaultState(models.Model):
     drop_connections = models.BooleanField(default=False)  # close the socket, no response
     fail_fraction = models.FloatField(default=0.0)  # this share of API requests answer 503
     notifications_paused = models.BooleanField(default=False)  # the outbox keeps, nothing sent
+    # Per fleet account: {"<username>": {"refuse": true}} answers 403 to that account's every
+    # request (its login included); {"<username>": {"delay": 2.5}} makes each of its requests
+    # wait first. Other accounts are served as usual (a club whose account is broken).
+    accounts = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -32,6 +36,7 @@ class FaultState(models.Model):
             "drop": self.drop_connections,
             "fail_fraction": self.fail_fraction,
             "notifications_paused": self.notifications_paused,
+            "accounts": self.accounts,
         }
 
 

@@ -20,7 +20,7 @@ _FAULT_FIELDS = {
 @transaction.atomic
 def faults_update(changes: dict) -> dict:
     """Apply a partial fault update; `clear` resets all, `expire_sessions` is a one-shot action."""
-    unknown = set(changes) - set(_FAULT_FIELDS) - {"clear", "expire_sessions"}
+    unknown = set(changes) - set(_FAULT_FIELDS) - {"clear", "expire_sessions", "accounts"}
     if unknown:
         raise ApiError(400, "Unknown fault", f"Unknown fault switches: {', '.join(sorted(unknown))}")
     state = FaultState.current()
@@ -37,6 +37,8 @@ def faults_update(changes: dict) -> dict:
                 except (TypeError, ValueError) as exc:
                     raise ApiError(400, "Bad fault value", f"{key} must be a number") from exc
             setattr(state, field, value)
+    if "accounts" in changes:
+        state.accounts = _account_faults(changes["accounts"], state.accounts)
     if not 0 <= state.fail_fraction <= 1 or state.delay_seconds < 0:
         raise ApiError(400, "Bad fault value", "fail_fraction must be 0..1 and delay >= 0")
     state.updated_at = timezone.now()
@@ -45,6 +47,38 @@ def faults_update(changes: dict) -> dict:
     if changes.get("expire_sessions"):
         result["sessions_expired"] = sessions_expire_all()
     return result
+
+
+_ACCOUNT_FAULTS = {"refuse": bool, "delay": float}
+
+
+def _account_faults(changes, current: dict) -> dict:
+    """Merge `{"<username>": {"refuse": true} | {"delay": seconds} | null}` into the per-account
+    faults (null, or an empty object, clears that account's)."""
+    if not isinstance(changes, dict):
+        raise ApiError(400, "Bad fault value", "accounts must map usernames to faults")
+    merged = dict(current or {})
+    for username, faults in changes.items():
+        if not faults:
+            merged.pop(username, None)
+            continue
+        if not isinstance(faults, dict) or set(faults) - set(_ACCOUNT_FAULTS):
+            raise ApiError(400, "Bad fault value", f"account faults are {', '.join(_ACCOUNT_FAULTS)}")
+        clean = {}
+        for key, value in faults.items():
+            if _ACCOUNT_FAULTS[key] is bool:
+                if not isinstance(value, bool):
+                    raise ApiError(400, "Bad fault value", f"{key} must be true or false")
+            else:
+                try:
+                    value = float(value)
+                except (TypeError, ValueError) as exc:
+                    raise ApiError(400, "Bad fault value", f"{key} must be a number") from exc
+                if value < 0:
+                    raise ApiError(400, "Bad fault value", f"{key} must be >= 0")
+            clean[key] = value
+        merged[str(username)] = clean
+    return merged
 
 
 @transaction.atomic

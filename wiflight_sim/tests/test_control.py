@@ -123,3 +123,40 @@ def test_real_server_handles_concurrent_puts(live_sim, admin, aircraft):
     [t.join() for t in threads]
     assert results == [201] * 20
     assert Reservation.objects.count() == 20
+
+
+def _logged_in(username):
+    client = Client()
+    assert client.post("/auth/login", {"username": username, "password": PASSWORD}).status_code == 200
+    return client
+
+
+def test_an_account_fault_refuses_that_account_only(admin, outsider):
+    admin_session, other_session = _logged_in(admin.username), _logged_in(outsider.username)
+    state = set_faults(accounts={admin.username: {"refuse": True}})
+    assert state["accounts"] == {admin.username: {"refuse": True}}
+    assert admin_session.get("/a/flight/").status_code == 403
+    assert Client().post("/auth/login", {"username": admin.username, "password": PASSWORD}).status_code == 403
+    assert other_session.get("/a/flight/").status_code == 200
+    set_faults(accounts={admin.username: None})
+    assert admin_session.get("/a/flight/").status_code == 200
+
+
+def test_an_account_delay_slows_that_account_only(admin, outsider):
+    import time
+
+    admin_session, other_session = _logged_in(admin.username), _logged_in(outsider.username)
+    set_faults(accounts={admin.username: {"delay": 0.3}})
+    began = time.monotonic()
+    assert other_session.get("/a/flight/").status_code == 200
+    assert time.monotonic() - began < 0.3
+    began = time.monotonic()
+    assert admin_session.get("/a/flight/").status_code == 200
+    assert time.monotonic() - began >= 0.3
+    assert set_faults(clear=True)["accounts"] == {}
+
+
+def test_bad_account_faults_are_400(db):
+    for bad in ({"x": {"explode": True}}, {"x": {"refuse": "yes"}}, {"x": {"delay": -1}}, ["x"]):
+        response = Client().post("/sim/faults", json.dumps({"accounts": bad}), content_type="application/json")
+        assert response.status_code == 400, bad
