@@ -85,6 +85,11 @@ def may_see_booking(actor: Membership, booking: Booking) -> bool:
     return _sees(actor).holds(booking)
 
 
+def booking_visibility(actor: Membership):
+    """may_see_booking for many bookings in memory (the board's blocks): the rule built once."""
+    return _sees(actor).holds
+
+
 def bookings_changeable(actor: Membership) -> QuerySet[Booking]:
     return Booking.objects.filter(_changes(actor).q)
 
