@@ -4,6 +4,7 @@ Imports go one way: tasks import the services; a service that enqueues a task im
 call time (`sync_marking.enqueue_send`, and flight_services' kicks)."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from integrations.wiflight import flight_services, reconciliation, sync_sending
 
@@ -20,9 +21,12 @@ def drain_reservations() -> None:
     sync_sending.drain()
 
 
-@shared_task(ignore_result=True, acks_late=True)
+@shared_task(ignore_result=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=2,
+             retry_backoff_max=30, max_retries=5)
 def process_notification(notification_id: int) -> None:
-    """Kicked on commit of a stored notification: ingest its flight (idempotent)."""
+    """Kicked on commit of a stored notification: ingest its flight (idempotent). A deadlock
+    or a locked database (two notifications of one flight at once) is tried again in seconds
+    rather than left for the sweep's minute."""
     flight_services.notification_process(notification_id)
 
 
