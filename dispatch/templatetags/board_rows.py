@@ -13,12 +13,12 @@ from datetime import date, datetime
 
 from django import template
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.url_patterns import url_pattern
 from dispatch.board import BoardBlock, BoardRow, DayCell
 from dispatch.templatetags.board_slots import booking_link
 
@@ -30,7 +30,7 @@ _PAGE_KEY = "dispatch.board_rows.page"
 class BoardPage:
     """Per page: what every row and block of the board shares."""
     view: str
-    booking_url: str  # a booking's page, "{pk}" to be filled in
+    booking_url: str  # a booking's page, "{}" for its id
     new_url: str
     may_book: bool
     today: date | None
@@ -40,17 +40,15 @@ class BoardPage:
     status_labels: dict = field(default_factory=dict)  # per status, its label escaped
 
     def booking_href(self, pk: int) -> str:
-        return self.booking_url.replace("{pk}", str(pk))
+        return self.booking_url.format(pk)
 
 
 def _page(context) -> BoardPage:
     page = context.render_context.get(_PAGE_KEY)
     if page is None:
         club, membership = context["club"], context["membership"]
-        url = reverse("dispatch:booking", args=[club.slug, 0])
-        assert url.endswith("/0/"), url
         page = BoardPage(
-            view=context.get("view", "day"), booking_url=url[:-2] + "{pk}/", new_url=context.get("new_url", ""),
+            view=context.get("view", "day"), booking_url=url_pattern("dispatch:booking", club.slug), new_url=context.get("new_url", ""),
             may_book=bool(membership and membership.may.book), today=context.get("today"),
             tz=context.get("tz"))
         context.render_context[_PAGE_KEY] = page

@@ -3,11 +3,11 @@
 from django.core.paginator import EmptyPage, Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import content_disposition_header
 
 from clubs.access import club_member
+from core.url_patterns import url_pattern
 from dispatch import extensions
 from dispatch.booking_search import BookingFilters, bookings_matching, csv_lines, page_of
 from dispatch.booking_search_forms import BookingSearchForm
@@ -15,13 +15,6 @@ from dispatch.models import BookingCrew
 from dispatch.selectors import past_bookings_of_member, upcoming_bookings_of_member
 
 PAST_PAGE_SIZE = 20
-_ID = 2**31 - 1
-
-
-def url_pattern(name: str, slug: str) -> str:
-    """The URL of `name` in club `slug` with "{}" for the object's id: one reverse() a page, not
-    one a row."""
-    return reverse(name, args=[slug, _ID]).replace(str(_ID), "{}")
 
 
 def with_links(bookings, slug: str) -> list:

@@ -16,9 +16,9 @@ from clubs.models import Membership
 from clubs.policy import can
 from core.form_errors import add_service_error
 from core.query_params import parse_day, parse_id
+from core.url_patterns import url_pattern
 from dispatch.policy import bookings_visible
 from dispatch.selectors import DISPLAY_NAME_FIELDS
-from dispatch.views.booking_lists import url_pattern
 from dispatch.views.lookups import aircraft_for
 from flights.event_names import event_name
 from flights.forms import LogbookEntryForm

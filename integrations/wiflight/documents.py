@@ -8,6 +8,7 @@ their crew with members, users and OpenID identities); `wanted_reservation` is t
 
 from datetime import datetime, timezone
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 
 from dispatch.models import Booking, BookingCrew
@@ -28,7 +29,7 @@ def identity_urls(user) -> tuple[str, ...]:
         return ()
     try:
         identity = user.openid_identity  # select_related by wanted_reservations: no query
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: none yet, or the app not installed
+    except ObjectDoesNotExist:  # none yet: identity_url_for creates it
         identity = None
     if identity is not None:
         return (identity_url(identity.slug),)

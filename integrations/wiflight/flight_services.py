@@ -102,7 +102,7 @@ def _kick_loop(kicks: queue.Queue) -> None:
             except queue.Empty:
                 break
         try:
-            _kick_publish(*[pk for pk in batch if pk is not None])
+            _kick_publish(*batch)
         finally:
             for _ in batch:
                 kicks.task_done()
