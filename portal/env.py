@@ -50,8 +50,8 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from exc
 
 
-def env_seconds(name: str, default: float) -> float:
-    """A positive number of seconds, fractions allowed (a timeout)."""
+def env_seconds(name: str, default: float, *, zero_allowed: bool = False) -> float:
+    """A positive number of seconds, fractions allowed (a timeout); 0 too if zero_allowed."""
     value = env_str(name)
     if value is None:
         return default
@@ -59,8 +59,8 @@ def env_seconds(name: str, default: float) -> float:
         seconds = float(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds") from exc
-    if not 0 < seconds < float("inf"):
-        raise ImproperlyConfigured(f"{name}={value!r} must be more than 0 seconds")
+    if not (0 <= seconds if zero_allowed else 0 < seconds) or seconds == float("inf"):
+        raise ImproperlyConfigured(f"{name}={value!r} must be {'0 or more' if zero_allowed else 'more than 0'} seconds")
     return seconds
 
 

@@ -300,6 +300,9 @@ CELERY_BEAT_SCHEDULE["wiflight-sync-sweep"] = {
 
 # --- Wi-Flight flights: notifications, reconciliation, flight log (issue 6) ---------------------
 WIFLIGHT_NOTIFY_MAX_BYTES = env_int("WIFLIGHT_NOTIFY_MAX_BYTES", 256 * 1024)
+# How long a web process's notification publisher waits for more before it sends one kick
+# message for all that arrived (docs/performance.md, "Notifications"); 0 sends each at once.
+WIFLIGHT_NOTIFY_KICK_LINGER = env_seconds("WIFLIGHT_NOTIFY_KICK_LINGER", 0.2, zero_allowed=True)
 # The simulator's (and our assumed) matching tolerance, either side of a booking: used when
 # reconciliation links a flight to a booking itself (docs/wiflight.md, decision 3).
 WIFLIGHT_MATCH_TOLERANCE_SECONDS = env_int("WIFLIGHT_MATCH_TOLERANCE_SECONDS", 1800)

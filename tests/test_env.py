@@ -38,6 +38,15 @@ def test_env_seconds_takes_fractions_and_refuses_words_and_nothing(monkeypatch):
     assert env_seconds("T", 5.0) == 5.0
 
 
+def test_env_seconds_takes_zero_only_where_zero_means_off(monkeypatch):
+    monkeypatch.setenv("T", "0")
+    assert env_seconds("T", 0.2, zero_allowed=True) == 0.0
+    for raw in ("-0.1", "inf", "nan", "soon"):
+        monkeypatch.setenv("T", raw)
+        with pytest.raises(ImproperlyConfigured):
+            env_seconds("T", 0.2, zero_allowed=True)
+
+
 def test_secret_can_come_from_a_file(monkeypatch, tmp_path):
     secret = tmp_path / "key"
     secret.write_text("s3cret\n")

@@ -2,6 +2,9 @@
 notification, nothing more for a duplicate, and the processing kick handed to a background
 publisher that loses nothing (the sweep covers a kick the broker refused)."""
 
+import queue
+import threading
+import time
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
@@ -128,3 +131,35 @@ def test_the_publisher_sends_a_burst_as_one_starmap(monkeypatch):
     flight_services._kick_publish(7)
     flight_services._kick_publish(8, 9, 10)
     assert task.published == [7] and sent == [[8, 9, 10]]
+
+
+def test_kicks_arriving_within_the_linger_go_out_as_one_message(monkeypatch, settings):
+    """Under load one publish serves many notifications: the publisher waits up to
+    WIFLIGHT_NOTIFY_KICK_LINGER after the first kick for more (here until a batch is full)."""
+    published, sent = [], threading.Event()
+
+    def publish(*pks):
+        published.append(pks)
+        sent.set()
+
+    settings.WIFLIGHT_NOTIFY_KICK_LINGER = 30
+    monkeypatch.setattr(flight_services, "KICK_BATCH", 3)
+    monkeypatch.setattr(flight_services, "_kick_publish", publish)
+    kicks = queue.Queue()
+    threading.Thread(target=flight_services._kick_loop, args=(kicks,), daemon=True).start()
+    for pk in (11, 12, 13):
+        kicks.put(pk)
+        time.sleep(0.2)  # each well after the one before: without the linger, three messages
+    assert sent.wait(10)
+    kicks.join()
+    assert published == [(11, 12, 13)]
+
+
+def test_with_no_linger_a_lone_kick_goes_out_at_once(monkeypatch, settings):
+    published = queue.Queue()
+    settings.WIFLIGHT_NOTIFY_KICK_LINGER = 0
+    monkeypatch.setattr(flight_services, "_kick_publish", lambda *pks: published.put(pks))
+    kicks = queue.Queue()
+    threading.Thread(target=flight_services._kick_loop, args=(kicks,), daemon=True).start()
+    kicks.put(21)
+    assert published.get(timeout=10) == (21,)
