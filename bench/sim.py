@@ -53,9 +53,11 @@ def _body(name: str, i: int) -> bytes:
 def measure_put_throughput(
     base_url: str, *, clients: int, total_puts: int = 500, max_seconds: float = 20.0,
     username: str = USERNAME, password: str = PASSWORD, domain: str = DOMAIN, label: str = "",
+    documents: list[tuple[str, bytes]] | None = None,
 ) -> dict:
     """PUT up to `total_puts` new reservations from `clients` threads (one requests.Session
-    each, logged in first); stop at `max_seconds`. Returns counts, seconds and PUTs/s."""
+    each, logged in first); stop at `max_seconds`. Returns counts, seconds and PUTs/s.
+    With `documents` ((name, body) pairs, built beforehand), PUT those, in turn, instead."""
     counter, lock, errors = iter(range(total_puts)), threading.Lock(), []
     done = [0]
     sessions = []
@@ -73,9 +75,9 @@ def measure_put_throughput(
                 i = next(counter, None)
             if i is None:
                 return
-            name = f"{prefix}-{i}@{domain}"
+            name, body = documents[i % len(documents)] if documents else (f"{prefix}-{i}@{domain}", None)
             response = session.put(
-                f"{base_url}/a/reservation/{name.replace('@', '%40')}", data=_body(name, i),
+                f"{base_url}/a/reservation/{name.replace('@', '%40')}", data=body or _body(name, i),
                 headers={"Content-Type": "text/xml"}, timeout=30,
             )
             with lock:

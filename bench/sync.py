@@ -9,14 +9,18 @@ for the sweep). Bookings are bulk-inserted; the changes go through the real mark
 each round bumps every booking's queue row with the same UPDATE a booking write does
 (sync_marking._bump_fields) and publishes one kick per row (sync_marking.enqueue_send), as
 each write's on_commit would. A bare client's PUT/s is measured right before and right after
-each run (same number of clients as workers) and the run is compared with their mean.
+each run (same number of clients as workers) and the run is compared with their mean: the
+bare client PUTs the very documents the sync sends (built once beforehand, crew and all), so
+the ratio is the sync's own overhead; the rate for bench/sim.py's minimal documents is shown
+beside it.
 Memory: VmRSS of the worker's main process and of its children (the pool child that drained,
 and the embedded beat) after the 1-worker drain, and again after the fairness runs.
 Fairness: --clubs clubs with 2 queued changes each on one worker (after one such run, not
 counted, that warms the caches); the same run again with one more club whose Wi-Flight
 account is refused (403 at login) or too slow (every request of that account delayed beyond
-the worker's client timeout), each with its 200 queued changes; the row reads how long the
-other clubs took against the mean of the two runs without the failing club.
+the worker's client timeout), each with its 200 queued changes; --fairness-rounds rounds of
+the three, each round in a rotated order; a row reads the median time the other clubs took
+against the median without the failing club.
 Latency: single bookings created through the real booking service with one idle worker,
 timed from the commit to the reservation answering GET at the simulator.
 
@@ -208,13 +212,35 @@ def _sim_puts(base_url: str) -> int:
     return sum(n for key, n in stats["requests_by_method_status"].items() if key.startswith("PUT "))
 
 
+def _documents() -> list[tuple[str, bytes]]:
+    """(name, body) of every bench reservation as the sync sends it (its crew and all), built
+    once beforehand: what a bare client PUTs to measure Wi-Flight's rate for the same work."""
+    from integrations.wiflight.documents import wanted_reservations
+    from integrations.wiflight.models import ReservationSync, WiFlightConnection
+    from integrations.wiflight.xml import build_reservation_xml
+
+    rows = list(ReservationSync.objects.filter(organization__slug="bench").select_related("aircraft").order_by("pk"))
+    connections = {c.organization_id: c for c in WiFlightConnection.objects.filter(organization__slug="bench")}
+    wanted = wanted_reservations(rows, connections)
+    return [(row.name, build_reservation_xml(wanted[row.pk])) for row in rows]
+
+
+def _bare(base_url: str, count: int, documents: list[tuple[str, bytes]]) -> tuple[float, float]:
+    """A bare client's PUT/s (`count` clients): the sync's own documents, and new minimal ones."""
+    same = measure_put_throughput(base_url, clients=count, total_puts=300, max_seconds=5, documents=documents)
+    simple = measure_put_throughput(base_url, clients=count, total_puts=300, max_seconds=5)
+    return same["puts_per_second"], simple["puts_per_second"]
+
+
 def _run(base_url: str, workers: Workers, count: int, changes: int, bookings: int, timeout: float) -> dict:
     import requests
 
     from portal.celery import app
 
     app.control.purge()
-    bare_before = measure_put_throughput(base_url, clients=count, total_puts=300, max_seconds=5)["puts_per_second"]
+    documents = _documents()
+    requests.post(f"{base_url}/sim/reset", json={}, timeout=10)
+    bare_before = _bare(base_url, count, documents)
     requests.post(f"{base_url}/sim/reset", json={}, timeout=10)
     workers.start(count)
     rounds = max(1, changes // bookings)
@@ -229,9 +255,9 @@ def _run(base_url: str, workers: Workers, count: int, changes: int, bookings: in
     puts = _sim_puts(base_url)
     rss = workers.rss()
     workers.stop()
-    bare_after = measure_put_throughput(base_url, clients=count, total_puts=300, max_seconds=5)["puts_per_second"]
+    bare_after = _bare(base_url, count, documents)
     return {"workers": count, "changes": rounds * bookings, "puts": puts, "seconds": seconds, "rss": rss,
-            "bare": (bare_before + bare_after) / 2}
+            "bare": (bare_before[0] + bare_after[0]) / 2, "bare_simple": (bare_before[1] + bare_after[1]) / 2}
 
 
 FAIRNESS_ENV = {  # the client timeout the slow account exceeds; the default backoff schedule
@@ -309,8 +335,14 @@ def _fairness_run(base_url: str, workers: Workers, fault: str, timeout: float) -
     seconds = time.monotonic() - began
     rss = workers.rss()
     workers.stop()
+    log = Path(VAR_DIR) / "worker0.log"  # kept per run: each task and how long it took
+    if log.exists():
+        log.rename(Path(VAR_DIR) / f"worker0-fairness-{fault}-{int(time.time())}.log")
     broken = dict(ReservationSync.objects.filter(organization__slug="broken").values_list("state").annotate(
         n=__import__("django.db.models", fromlist=["Count"]).Count("pk")).values_list("state", "n"))
+    from django.db.models import Max
+
+    broken["attempts"] = ReservationSync.objects.filter(organization__slug="broken").aggregate(n=Max("attempts"))["n"]
     return {"fault": fault, "seconds": seconds, "rss": rss, "broken": broken,
             "healthy_rows": ReservationSync.objects.filter(**healthy).count()}
 
@@ -354,6 +386,8 @@ def main() -> None:
     parser.add_argument("--latency", type=int, default=50, help="single bookings timed commit -> visible")
     parser.add_argument("--timeout", type=float, default=150, help="per run")
     parser.add_argument("--clubs", type=int, default=1000, help="clubs queued in the fairness rows (0: skip them)")
+    parser.add_argument("--fairness-rounds", type=int, default=3,
+                        help="rounds of (none, 403, slow), each in a rotated order; the rows compare medians")
     args = parser.parse_args()
 
     _recreate_database()
@@ -376,30 +410,39 @@ def main() -> None:
                 # Not counted: the first run warms PostgreSQL's and the simulator's caches (it
                 # was up to 50 % slower than the later runs without a failing club).
                 _fairness_run(base_url, workers, "none", args.timeout)
-                fairness = [_fairness_run(base_url, workers, fault, args.timeout) for fault in ("none", "403", "slow", "none")]
+                # One run takes about a minute at 1,000 clubs and two runs of the same kind differ
+                # by up to 10 %: rounds in rotated orders, so drift hits every kind alike.
+                kinds = ["none", "403", "slow"]
+                fairness = [_fairness_run(base_url, workers, fault, args.timeout)
+                            for r in range(args.fairness_rounds) for fault in kinds[r % 3:] + kinds[:r % 3]]
     finally:
         workers.stop()
         connections.close_all()
         _drop_database()
 
+    print("\nbare: a requests client PUTting the same documents as the sync (its crew and all), beside the")
+    print("simple one-line documents of bench/sim.py (minimal: no crew), just before and after each run")
     print(f"\n{'workers':>7} {'changes':>7} {'PUTs':>6} {'PUT/chg':>7} {'seconds':>7} {'chg/s':>7} "
-          f"{'PUT/s':>6} {'bare PUT/s':>10} {'of bare':>7}")
+          f"{'PUT/s':>6} {'bare PUT/s':>10} {'of bare':>7} {'bare simple':>11} {'of simple':>9}")
     for r in results:
         put_rate = r["puts"] / r["seconds"]
         print(f"{r['workers']:>7} {r['changes']:>7} {r['puts']:>6} {r['puts'] / r['changes']:>7.2f} "
               f"{r['seconds']:>7.1f} {r['changes'] / r['seconds']:>7.0f} {put_rate:>6.0f} {r['bare']:>10.0f} "
-              f"{put_rate / r['bare']:>7.2f}")
+              f"{put_rate / r['bare']:>7.2f} {r['bare_simple']:>11.0f} {put_rate / r['bare_simple']:>9.2f}")
     print(f"\nresident memory after the 1-worker drain of {results[0]['changes']} changes (VmRSS):")
     for name, kb in results[0]["rss"]:
         print(f"  {name:<24} {kb / 1024:6.1f} MB")
     if fairness:
-        baseline = statistics.mean(r["seconds"] for r in fairness if r["fault"] == "none")
+        medians = {kind: statistics.median(r["seconds"] for r in fairness if r["fault"] == kind)
+                   for kind in ("none", "403", "slow")}
         print(f"\nfairness, 1 worker, {args.clubs} clubs x 2 changes; the failing club: {BROKEN_CHANGES} changes, "
-              f"oldest first")
-        print(f"{'failing club':>14} {'others drained in':>18} {'vs without':>10}  failing club's rows")
-        for r in fairness:
-            label = {"none": "none", "403": "403 at login", "slow": f"{SLOW_ACCOUNT_DELAY}s > timeout"}[r["fault"]]
-            print(f"{label:>14} {r['seconds']:>17.1f}s {r['seconds'] / baseline:>10.2f}  {r['broken']}")
+              f"oldest first; {args.fairness_rounds} rounds, median")
+        print(f"{'failing club':>14} {'others drained in':>18} {'vs without':>10}  {'each run':<24} failing club's rows")
+        for kind, median in medians.items():
+            runs = [r for r in fairness if r["fault"] == kind]
+            label = {"none": "none", "403": "403 at login", "slow": f"{SLOW_ACCOUNT_DELAY}s > timeout"}[kind]
+            each = " ".join(f"{r['seconds']:.1f}" for r in runs)
+            print(f"{label:>14} {median:>17.1f}s {median / medians['none']:>10.2f}  {each:<24} {runs[-1]['broken']}")
         print("resident memory after the fairness runs (VmRSS): " + ", ".join(
             f"{name} {kb / 1024:.1f} MB" for name, kb in fairness[-1]["rss"]))
     ranked = sorted(latency)

@@ -204,7 +204,7 @@ class _Outcomes:
                 # The whole club waits the same time: its rows come due together, and the next
                 # attempt costs one request for all of them, not one each.
                 if sync.organization_id not in self.club_backoff:
-                    delay = backoff_seconds(sync.attempts + 1, exc.retry_after)
+                    delay = backoff_seconds(sync.attempts + 1, exc.retry_after, whole_club=True)
                     self.club_backoff[sync.organization_id] = (self.now + timedelta(seconds=delay), reason[:500])
                 next_at = self.club_backoff[sync.organization_id][0]
             else:
@@ -263,10 +263,14 @@ def _by_pk(values, output_field):
 
 
 @system_entry_point("pure: the retry schedule")
-def backoff_seconds(attempts: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with full jitter, capped; never sooner than Retry-After asks."""
+def backoff_seconds(attempts: int, retry_after: float | None = None, *, whole_club: bool = False) -> float:
+    """Exponential backoff with full jitter, capped; never sooner than Retry-After asks.
+
+    A club whose whole connection failed (no answer, a login that timed out) waits at least
+    half the ceiling: full jitter spreads single rows, but a club tried again a moment after
+    a timeout spends another timeout of a worker every other club is waiting for."""
     ceiling = min(settings.WIFLIGHT_SYNC_BACKOFF_CAP, settings.WIFLIGHT_SYNC_BACKOFF_BASE * 2 ** min(attempts, 30))
-    delay = random.uniform(0, ceiling)
+    delay = random.uniform(ceiling / 2 if whole_club else 0, ceiling)
     if retry_after:
         delay = max(delay, min(retry_after, settings.WIFLIGHT_SYNC_BACKOFF_CAP))
     return delay

@@ -102,6 +102,15 @@ def test_backoff_has_full_jitter_and_honours_retry_after(settings):
     assert sync_sending.backoff_seconds(0, retry_after=120) >= 120
 
 
+def test_a_whole_club_backs_off_at_least_half_the_ceiling(settings):
+    """A club tried again a moment after a timeout would spend another timeout of the worker."""
+    settings.WIFLIGHT_SYNC_BACKOFF_BASE, settings.WIFLIGHT_SYNC_BACKOFF_CAP = 5, 600
+    samples = [sync_sending.backoff_seconds(3, whole_club=True) for _ in range(200)]
+    assert 20 <= min(samples) < 25 and max(samples) <= 40
+    assert all(300 <= sync_sending.backoff_seconds(30, whole_club=True) <= 600 for _ in range(50))
+    assert sync_sending.backoff_seconds(1, retry_after=120, whole_club=True) >= 120
+
+
 def test_password_is_encrypted_at_rest(connection):
     raw = WiFlightConnection.objects.filter(pk=connection.pk).values_list("password_encrypted", flat=True).get()
     assert FLEET_PASSWORD not in raw and connection.password == FLEET_PASSWORD

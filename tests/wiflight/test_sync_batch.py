@@ -9,6 +9,7 @@ its batch itself, against the simulator over real HTTP."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -143,9 +144,11 @@ def test_a_club_whose_connection_fails_is_backed_off_whole_and_never_spends_the_
     logins = []
     real_login = WiFlightClient.login
     monkeypatch.setattr(WiFlightClient, "login", lambda self: (logins.append(self.base_url), real_login(self))[1])
+    monkeypatch.setattr(sync_sending.random, "uniform", lambda low, high: low)  # the shortest wait jitter allows
 
     owner, claimed = _claim(limit=6)  # the 5 broken rows and one healthy row
     assert [c.pk for c in claimed] == [r.pk for r in failing] + [healthy[0].pk]
+    sent_at = timezone.now()
     states = sync_sending.sync_send_batch(claimed, owner)
     assert [states[r.pk] for r in failing] == ["failed"] * 5 and states[healthy[0].pk] == "synced"
     assert logins.count(broken.base_url) == 1  # tried once for the whole club, not once a row
@@ -155,6 +158,9 @@ def test_a_club_whose_connection_fails_is_backed_off_whole_and_never_spends_the_
     sync_sending.sync_send_batch(claimed, owner)
     waits = set(ReservationSync.objects.filter(pk__in=[r.pk for r in failing]).values_list("next_attempt_at", flat=True))
     assert len(waits) == 1
+    # Not a moment later: even the shortest jitter is half the first ceiling (base x 2), so the
+    # next attempt's timeout does not come round again at once.
+    assert min(waits) - sent_at >= timedelta(seconds=django_settings.WIFLIGHT_SYNC_BACKOFF_BASE)
     assert all(_state(r)[0] == "synced" for r in healthy)
 
 
