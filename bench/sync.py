@@ -305,7 +305,7 @@ def _setup_clubs(base_url: str, clubs: int, creator) -> None:
 def _fairness_run(base_url: str, workers: Workers, fault: str, timeout: float) -> dict:
     import requests
     from django.db import transaction
-    from django.db.models import F
+    from django.db.models import Count, F, Max
     from django.utils import timezone as djtz
 
     from integrations.wiflight import sync_marking
@@ -338,11 +338,9 @@ def _fairness_run(base_url: str, workers: Workers, fault: str, timeout: float) -
     log = Path(VAR_DIR) / "worker0.log"  # kept per run: each task and how long it took
     if log.exists():
         log.rename(Path(VAR_DIR) / f"worker0-fairness-{fault}-{int(time.time())}.log")
-    broken = dict(ReservationSync.objects.filter(organization__slug="broken").values_list("state").annotate(
-        n=__import__("django.db.models", fromlist=["Count"]).Count("pk")).values_list("state", "n"))
-    from django.db.models import Max
-
-    broken["attempts"] = ReservationSync.objects.filter(organization__slug="broken").aggregate(n=Max("attempts"))["n"]
+    theirs = ReservationSync.objects.filter(organization__slug="broken")
+    broken = dict(theirs.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    broken["attempts"] = theirs.aggregate(n=Max("attempts"))["n"]  # how often the club was tried
     return {"fault": fault, "seconds": seconds, "rss": rss, "broken": broken,
             "healthy_rows": ReservationSync.objects.filter(**healthy).count()}
 

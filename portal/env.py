@@ -59,7 +59,7 @@ def env_seconds(name: str, default: float, *, zero_allowed: bool = False) -> flo
         seconds = float(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds") from exc
-    if not (0 <= seconds if zero_allowed else 0 < seconds) or seconds == float("inf"):
+    if not 0 <= seconds < float("inf") or (seconds == 0 and not zero_allowed):  # nan fails the first test
         raise ImproperlyConfigured(f"{name}={value!r} must be {'0 or more' if zero_allowed else 'more than 0'} seconds")
     return seconds
 
